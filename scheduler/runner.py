@@ -1,0 +1,84 @@
+"""The scheduler's jobs, embedded in the web process or run on their own."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from webinar.deliveries import RunStats, deliver_due
+from webinar.links import mail_domain
+from webinar.notices import plan_from_log
+from webinar.resources import Resources
+
+log = logging.getLogger(__name__)
+
+
+class Runner:
+    """One `pump` job: plan mail from new log entries, then deliver all that is due.
+
+    It runs every `poll_seconds`, and at once when the web process nudges it after a
+    commit; the nudge only makes mail leave sooner, correctness never depends on it.
+    """
+
+    def __init__(self, res: Resources):
+        self.res = res
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._running = False
+        self._again = False
+
+    async def start(self) -> None:
+        self.scheduler.add_job(
+            self.pump, "interval", seconds=self.res.settings.poll_seconds, id="pump",
+            max_instances=2, coalesce=True, next_run_time=datetime.now(UTC),
+        )
+        self.scheduler.start()
+
+    async def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        # Let a pass under way finish its current step rather than cut it mid-send.
+        for _ in range(100):
+            if not self._running:
+                break
+            await asyncio.sleep(0.05)
+
+    def nudge(self) -> None:
+        self._again = True
+        if self.scheduler.running:
+            try:
+                self.scheduler.modify_job("pump", next_run_time=datetime.now(UTC))
+            except Exception:  # the job is being replaced or the scheduler stops
+                log.debug("nudge ignored", exc_info=True)
+
+    async def pump(self) -> None:
+        if self._running:
+            self._again = True
+            return
+        self._running = True
+        try:
+            while True:
+                self._again = False
+                await self.run_once()
+                if not self._again:
+                    break
+        except Exception:
+            log.exception("scheduler pass failed; the next pass retries")
+        finally:
+            self._running = False
+
+    async def run_once(self) -> RunStats:
+        """Plan everything the log asks for, then deliver until nothing is due."""
+        total = RunStats()
+        domain = mail_domain(self.res.settings)
+        while await plan_from_log(self.res.db, self.res.now(), domain):
+            pass
+        while True:
+            stats = await deliver_due(self.res)
+            for name in ("claimed", "sent", "skipped", "retried", "failed"):
+                setattr(total, name, getattr(total, name) + getattr(stats, name))
+            if stats.claimed < self.res.settings.delivery_batch:
+                break
+        return total

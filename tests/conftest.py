@@ -1,0 +1,192 @@
+"""Shared fixtures: settings with a temp data dir, a fake clock, a real SMTP server
+(aiosmtpd), the app behind pytest-aiohttp's real test server, and small helpers that act
+as an organizer or a participant would."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import socket
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from webinar import organizers
+from webinar.app import create_app
+from webinar.clock import FakeClock
+from webinar.keys import RESOURCES
+from webinar.resources import Resources
+from webinar.settings import Settings
+
+# A moment well before the sample events below: 2026-12-01 12:00 UTC.
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+EVENT_START = NOW + timedelta(days=3)  # 2026-12-04 12:00 UTC = 06:00 in Guatemala
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Inbox:
+    """What the SMTP server received; `fail_next` makes it refuse the next messages."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    fail_next: list[str] = field(default_factory=list)  # e.g. ["451 4.3.0 try later"]
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [m for m in self.messages if address in str(m["To"])]
+
+    def subjects(self, address: str) -> list[str]:
+        return [str(m["Subject"]) for m in self.to(address)]
+
+    async def wait_for(self, count: int, seconds: float = 10.0) -> None:
+        """Poll until `count` messages arrived or `seconds` passed (mail crosses a socket)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while len(self.messages) < count and loop.time() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+
+
+class _Handler:
+    def __init__(self, inbox: Inbox):
+        self.inbox = inbox
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        if self.inbox.fail_next:
+            return self.inbox.fail_next.pop(0)
+        self.inbox.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server on loopback; yields (inbox, port)."""
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(_Handler(inbox), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path, base_url="http://testserver", secret_key="test-secret",
+                    rate_limit="0", smtp_url=None, mail_from="Foros <foros@example.org>")
+
+
+@pytest.fixture
+def smtp_settings(settings, smtp) -> Settings:
+    _inbox, port = smtp
+    return settings.model_copy(update={"smtp_url": f"smtp://127.0.0.1:{port}"})
+
+
+@pytest.fixture
+async def client(aiohttp_client, settings, clock):
+    """The app on a real test server, with the scheduler not running on its own: tests
+    drive it with `run_scheduler(client)` and the fake clock."""
+    app = create_app(settings, clock=clock, embedded_scheduler=False)
+    return await aiohttp_client(app)
+
+
+@pytest.fixture
+async def mail_client(aiohttp_client, smtp_settings, clock):
+    app = create_app(smtp_settings, clock=clock, embedded_scheduler=False)
+    return await aiohttp_client(app)
+
+
+def resources_of(client) -> Resources:
+    return client.server.app[RESOURCES]
+
+
+async def run_scheduler(client):
+    """One full scheduler pass, exactly what the APScheduler job runs."""
+    from scheduler.runner import Runner
+
+    return await Runner(resources_of(client)).run_once()
+
+
+async def organizer_token(client, email: str = "org@example.org") -> str:
+    res = resources_of(client)
+    await organizers.create(res.db, res.now(), email, "a long password")
+    return await organizers.create_token(res.db, res.now(), email)
+
+
+def event_body(**overrides) -> dict:
+    body = {
+        "slug": "foro-digital",
+        "title": "Foro: Gobierno digital",
+        "description": "Un panel de expertos.",
+        "starts_at": EVENT_START.isoformat(),
+        "ends_at": (EVENT_START + timedelta(hours=2)).isoformat(),
+        "timezone": "America/Guatemala",
+        "join_url": "https://zoom.example.org/j/123",
+        "capacity": None,
+        "reminders": ["1d", "1h"],
+        "organizer_emails": ["org@example.org"],
+        "status": "published",
+    }
+    body.update(overrides)
+    return body
+
+
+async def create_event(client, token: str | None = None, **overrides) -> dict:
+    token = token or await organizer_token(client)
+    resp = await client.post("/api/v1/events", json=event_body(**overrides),
+                             headers={"Authorization": f"Bearer {token}"})
+    assert resp.status == 201, await resp.text()
+    return await resp.json()
+
+
+def person(n: int = 1, **overrides) -> dict:
+    data = {
+        "name": f"Persona {n}",
+        "email": f"persona{n}@example.org",
+        "organization": "Universidad de San Carlos",
+        "position": "Docente",
+        "sector": "academic",
+        "country": "GT",
+        "language": "es",
+        "consent": "1",
+    }
+    data.update(overrides)
+    return data
+
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+async def submit_form(client, slug: str, data: dict, lang: str | None = None):
+    """Open the event page as a browser would, then send the form from it."""
+    query = f"?lang={lang}" if lang else ""
+    page = await client.get(f"/events/{slug}{query}")
+    assert page.status == 200
+    form = {"csrf_token": csrf_from(await page.text()), **data}
+    return await client.post(f"/events/{slug}/register", data=form, allow_redirects=False)
+
+
+async def register_api(client, slug: str, data: dict):
+    body = dict(data)
+    if body.get("consent") == "1":
+        body["consent"] = True
+    return await client.post(f"/api/v1/events/{slug}/registrations", json=body)

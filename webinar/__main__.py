@@ -1,0 +1,3 @@
+from webinar.cli import main
+
+main()

@@ -1,0 +1,139 @@
+"""The application factory: `create_app(settings)` assembles routes, middlewares and the
+resources (database, mailer, embedded scheduler) opened and closed in `cleanup_ctx`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from webinar.clock import SystemClock
+from webinar.i18n import LANGUAGE_COOKIE, LANGUAGES, pick_language, translations
+from webinar.keys import CSRF, RATE_LIMITER, RESOURCES, SCHEDULER
+from webinar.request_keys import LANG, LANG_CHOSEN
+from webinar.resources import open_resources
+from webinar.security import Csrf, RateLimiter
+from webinar.settings import Settings, parse_rate
+from webinar.views import admin, api, public
+from webinar.web import json_error, render, set_language_cookie
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 8 * 1024 * 1024  # the largest body any route takes (attendance exports)
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    # Personal tokens are in our URLs: never send them on to the platform as a Referer.
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+}
+
+
+@web.middleware
+async def language_middleware(request: web.Request, handler):
+    explicit = request.query.get("lang")
+    request[LANG] = pick_language(explicit, request.cookies.get(LANGUAGE_COOKIE),
+                                    request.headers.get("Accept-Language"))
+    if explicit in LANGUAGES:
+        request[LANG_CHOSEN] = explicit
+    response = await handler(request)
+    set_language_cookie(request, response)
+    return response
+
+
+def _is_api(request: web.Request) -> bool:
+    return request.path.startswith("/api/")
+
+
+_ERROR_TEXT = {
+    400: ("bad_request", "The request could not be read."),
+    401: ("unauthorized", "Sign in or send a valid token."),
+    403: ("forbidden", "You may not do that."),
+    404: ("not_found", "Nothing is here."),
+    405: ("method_not_allowed", "That method is not allowed here."),
+    413: ("too_large", "The request is too large."),
+    415: ("unsupported_media_type", "That content type is not accepted here."),
+    429: ("rate_limited", "Too many requests; try again in a minute."),
+    500: ("internal_error", "Something went wrong on our side; nothing was lost."),
+}
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler):
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return _error_response(request, exc.status, exc)
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _error_response(request, 500, None)
+    return response
+
+
+def _error_response(request: web.Request, status: int, exc: web.HTTPException | None):
+    code, message = _ERROR_TEXT.get(status, ("error", "The request failed."))
+    headers = {}
+    if exc is not None:
+        headers = {k: v for k, v in exc.headers.items() if k in ("Allow", "Retry-After")}
+        if exc.content_type == "application/json" and exc.text:
+            return web.Response(status=status, text=exc.text, content_type="application/json",
+                                headers=headers)
+    if _is_api(request) or "application/json" in request.headers.get("Accept", "")[:40]:
+        return json_error(status, code, message, headers=headers)
+    t = translations(request.get(LANG, "es")).gettext
+    try:
+        return render(request, "error.html", {"status": status, "message": t(message)},
+                      status=status, headers=headers)
+    except Exception:
+        log.exception("error page failed")
+        return web.Response(status=status, text=message, headers=headers)
+
+
+@web.middleware
+async def headers_middleware(request: web.Request, handler):
+    response = await handler(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def create_app(settings: Settings | None = None, *, clock=None,
+               embedded_scheduler: bool = True) -> web.Application:
+    settings = settings or Settings()
+    app = web.Application(
+        client_max_size=MAX_BODY,
+        middlewares=[headers_middleware, language_middleware, error_middleware],
+    )
+    secret = settings.ensure_secret_key()
+    app[CSRF] = Csrf(secret, secure_cookie=settings.base_url.startswith("https://"))
+    app[RATE_LIMITER] = RateLimiter(*parse_rate(settings.rate_limit))
+
+    async def resources_ctx(app: web.Application) -> AsyncIterator[None]:
+        async with open_resources(settings, clock or SystemClock()) as res:
+            app[RESOURCES] = res
+            if embedded_scheduler:
+                from scheduler.runner import Runner
+
+                runner = Runner(res)
+                app[SCHEDULER] = runner
+                res.nudge = runner.nudge
+                await runner.start()
+                try:
+                    yield
+                finally:
+                    await runner.stop()
+            else:
+                yield
+
+    app.cleanup_ctx.append(resources_ctx)
+    public.setup(app)
+    api.setup(app)
+    admin.setup(app)
+    return app

@@ -1,0 +1,162 @@
+"""The `webinar` command line (also `python -m webinar`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from webinar.settings import Settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="webinar", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run the web app (and the scheduler, by default)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--no-scheduler", action="store_true",
+                       help="do not run the scheduler in this process")
+    serve.add_argument("--demo", action="store_true",
+                       help="add a sample forum with registrations")
+
+    sub.add_parser("scheduler", help="run the scheduler alone")
+    sub.add_parser("migrate", help="apply database migrations")
+
+    org = sub.add_parser("organizer", help="organizer accounts")
+    org_sub = org.add_subparsers(dest="action", required=True)
+    create = org_sub.add_parser("create", help="create an organizer (or set a new password)")
+    create.add_argument("email")
+    create.add_argument("--password-stdin", action="store_true", required=True,
+                        help="read the password from standard input")
+
+    token = sub.add_parser("token", help="API tokens")
+    token_sub = token.add_subparsers(dest="action", required=True)
+    token_create = token_sub.add_parser("create", help="print a new API token")
+    token_create.add_argument("email")
+
+    deliveries = sub.add_parser("deliveries", help="the mail of an event: sent, pending, failed")
+    deliveries.add_argument("slug")
+    deliveries.add_argument("--status", choices=["pending", "sending", "sent", "failed",
+                                                 "skipped"])
+    deliveries.add_argument("--limit", type=int, default=100)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    settings = Settings()
+    command = args.command
+    if command == "serve":
+        serve(settings, args)
+    elif command == "scheduler":
+        asyncio.run(run_scheduler(settings))
+    elif command == "migrate":
+        asyncio.run(migrate(settings))
+    elif command == "organizer":
+        password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            asyncio.run(create_organizer(settings, args.email, password))
+        except ValueError as exc:
+            sys.exit(f"error: {exc}")
+    elif command == "token":
+        try:
+            asyncio.run(create_token(settings, args.email))
+        except LookupError as exc:
+            sys.exit(f"error: {exc.args[0]}")
+    elif command == "deliveries":
+        asyncio.run(show_deliveries(settings, args.slug, args.status, args.limit))
+
+
+def serve(settings: Settings, args: argparse.Namespace) -> None:
+    from aiohttp import web
+
+    from webinar.app import create_app
+
+    if args.demo:
+        from webinar.demo import seed
+
+        print(asyncio.run(seed(settings)))
+    app = create_app(settings, embedded_scheduler=not args.no_scheduler)
+    url = f"http://{args.host}:{args.port}/"
+    print(f"Webinar is running: open {url}", flush=True)
+    if args.demo:
+        print(f"  the sample forum: {url}events/foro-gobierno-digital", flush=True)
+        print(f"  organizer pages:  {url}admin/  (demo@example.org / demo-password)", flush=True)
+    web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
+
+
+async def run_scheduler(settings: Settings) -> None:
+    from scheduler.runner import Runner
+    from webinar.resources import open_resources
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with open_resources(settings) as res:
+        runner = Runner(res)
+        await runner.start()
+        print("scheduler running", flush=True)
+        await stop.wait()
+        await runner.stop()
+
+
+async def migrate(settings: Settings) -> None:
+    from webinar.db import Database
+
+    db = Database(settings.db_path)
+    await db.connect()
+    try:
+        applied = await db.migrate()
+    finally:
+        await db.close()
+    print("applied: " + ", ".join(applied) if applied else "database is up to date")
+
+
+async def create_organizer(settings: Settings, email: str, password: str) -> None:
+    from webinar import organizers
+    from webinar.clock import SystemClock
+    from webinar.resources import open_resources
+
+    async with open_resources(settings) as res:
+        organizer = await organizers.create(res.db, SystemClock().now(), email, password)
+    print(f"organizer {organizer.email} ready")
+
+
+async def create_token(settings: Settings, email: str) -> None:
+    from webinar import organizers
+    from webinar.clock import SystemClock
+    from webinar.resources import open_resources
+
+    async with open_resources(settings) as res:
+        token = await organizers.create_token(res.db, SystemClock().now(), email)
+    print(token)
+
+
+async def show_deliveries(settings: Settings, slug: str, status: str | None, limit: int) -> None:
+    from webinar import deliveries, events
+    from webinar.resources import open_resources
+
+    async with open_resources(settings) as res:
+        try:
+            event = await events.get(res.db, slug)
+        except events.EventNotFound:
+            sys.exit(f"error: no event {slug}")
+        summary = await deliveries.summary(res.db, event.id)
+        rows = await deliveries.recent(res.db, event.id, status, limit)
+    print(f"{event.title} ({event.slug})")
+    for kind, counts in summary.items():
+        print(f"  {kind:16} " + "  ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+    print()
+    print(f"{'id':>6}  {'kind':16} {'status':8} {'att':>3}  {'due (UTC)':24} recipient / error")
+    for row in rows:
+        print(f"{row['id']:>6}  {row['kind'] + ' ' + row['detail']:16} {row['status']:8}"
+              f" {row['attempts']:>3}  {row['due_at']:24} {row['recipient']}"
+              + (f"  ! {row['last_error']}" if row["last_error"] else ""))

@@ -1,0 +1,1 @@
+"""The data layer: all SQL, one module per area, plain parameterised statements."""

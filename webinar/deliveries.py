@@ -1,0 +1,179 @@
+"""Delivering planned mail: claim what is due, decide send or skip, send, record.
+
+At-least-once window: a mail the relay accepted is marked sent in its own small
+transaction right after; if the process dies between the relay's "250 OK" and that commit,
+the row is still 'sending' and is sent again once its lease runs out. So at most one
+message per open SMTP connection (WEBINAR_SMTP_CONNECTIONS, default 4) can be sent twice by
+a crash, and the copy carries the same Message-ID. Rows claimed but not yet sent when the
+process died are simply sent after the lease (`delivery_lease`, 60 s by default).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from webinar.clock import from_db, to_db
+from webinar.data import deliveries as sql
+from webinar.data import events as events_sql
+from webinar.db import Database, Row
+from webinar.events import Event
+from webinar.mail import MailError
+from webinar.messages import build
+from webinar.registration import Registration
+from webinar.resources import Resources
+
+log = logging.getLogger(__name__)
+_ADDRESS = re.compile(r"[^\s<>@\"']+@[^\s<>@\"']+")
+
+
+def redact(text: str) -> str:
+    """Relay errors often quote the address; logs carry no personal data."""
+    return _ADDRESS.sub("<address>", text)
+
+STATUSES = ("pending", "sending", "sent", "failed", "skipped")
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=1)
+
+
+@dataclass
+class RunStats:
+    claimed: int = 0
+    sent: int = 0
+    skipped: int = 0
+    retried: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min ... at most an hour."""
+    return min(FIRST_RETRY * (2 ** max(0, attempts - 1)), LONGEST_RETRY)
+
+
+def skip_reason(row: Row, reg: Registration | None, event: Event | None,
+                now: datetime) -> str | None:
+    """Why this mail should not go out now, or None to send it."""
+    if reg is None or event is None:
+        return "registration gone"
+    kind = row["kind"]
+    if kind == "reminder":
+        if reg.status != "confirmed":
+            return f"registration {reg.status}"
+        if event.status != "published":
+            return f"event {event.status}"
+        if row["sequence"] != event.sequence:
+            return "superseded by a new schedule"
+        if now >= event.starts_at:
+            return "event already started"
+    elif kind in ("confirmation", "promoted", "update", "resend", "event_cancelled"):
+        if reg.status == "cancelled":
+            return "registration cancelled"
+        if kind == "update" and row["sequence"] != event.sequence:
+            return "superseded by a newer update"
+        if kind == "update" and now >= event.ends_at:
+            return "event already ended"
+    elif kind == "waitlisted" and reg.status != "waitlisted":
+        return f"registration {reg.status}"
+    return None
+
+
+async def deliver_due(res: Resources, *, limit: int | None = None,
+                      lease: timedelta | None = None) -> RunStats:
+    """One pass: claim up to `limit` due mails and deliver them concurrently (the mailer
+    bounds how many are in flight)."""
+    db, now = res.db, res.now()
+    lease = lease or timedelta(seconds=res.settings.delivery_lease)
+    limit = limit or res.settings.delivery_batch
+    async with db.transaction() as tx:
+        rows = await sql.claim_due(tx, to_db(now), to_db(now + lease), limit)
+    stats = RunStats(claimed=len(rows))
+    if not rows:
+        return stats
+    events: dict[int, Event | None] = {}
+    for event_id in {r["event_id"] for r in rows}:
+        row = await events_sql.by_id(db, event_id)
+        events[event_id] = Event.from_row(row) if row else None
+    regs = await _registrations(db, [r["registration_id"] for r in rows])
+    await asyncio.gather(*(
+        _deliver_one(res, row, regs.get(row["registration_id"]), events[row["event_id"]], stats)
+        for row in rows
+    ))
+    return stats
+
+
+async def _registrations(db: Database, ids: list[int]) -> dict[int, Registration]:
+    out: dict[int, Registration] = {}
+    unique = sorted(set(i for i in ids if i is not None))
+    for start in range(0, len(unique), 500):
+        chunk = unique[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = await db.fetchall(
+            f"SELECT * FROM registrations WHERE id IN ({marks})", chunk  # noqa: S608
+        )
+        out.update({r["id"]: Registration.from_row(r) for r in rows})
+    return out
+
+
+async def _deliver_one(res: Resources, row: Row, reg: Registration | None,
+                       event: Event | None, stats: RunStats) -> None:
+    db, now = res.db, res.now()
+    reason = skip_reason(row, reg, event, now)
+    if reason:
+        async with db.transaction() as tx:
+            await sql.mark_final(tx, row["id"], "skipped", reason, to_db(now))
+        stats.skipped += 1
+        return
+    try:
+        msg = build(res, kind=row["kind"], event=event, reg=reg,
+                    message_id=row["message_id"], now=now)
+        await res.mailer.send(msg)
+    except MailError as exc:
+        await _record_failure(res, row, str(exc)[:500], temporary=exc.temporary, stats=stats)
+        return
+    except Exception as exc:
+        log.exception("could not build or send delivery %s", row["id"])
+        await _record_failure(res, row, f"{type(exc).__name__}: {exc}"[:500],
+                              temporary=True, stats=stats)
+        return
+    async with db.transaction() as tx:
+        await sql.mark_sent(tx, row["id"], to_db(res.now()))
+    stats.sent += 1
+
+
+async def _record_failure(res: Resources, row: Row, error: str, *, temporary: bool,
+                          stats: RunStats) -> None:
+    now = res.now()
+    attempts = row["attempts"]
+    async with res.db.transaction() as tx:
+        if temporary and attempts < MAX_ATTEMPTS:
+            await sql.mark_retry(tx, row["id"], error, to_db(now + retry_delay(attempts)),
+                                 to_db(now))
+            stats.retried += 1
+        else:
+            await sql.mark_final(tx, row["id"], "failed", error, to_db(now))
+            stats.failed += 1
+    stats.errors.append(error)
+    log.warning("delivery %s (%s) %s: %s", row["id"], row["kind"],
+                "will retry" if temporary and attempts < MAX_ATTEMPTS else "failed",
+                redact(error))
+
+
+async def next_due(db: Database) -> datetime | None:
+    return from_db(await sql.next_due(db))
+
+
+async def summary(db: Database, event_id: int) -> dict[str, dict[str, int]]:
+    return await sql.summary(db, event_id)
+
+
+async def recent(db: Database, event_id: int, status: str | None, limit: int) -> list[Row]:
+    return await sql.listing(db, event_id, status, limit)
+
+
+async def for_registration(db: Database, registration_id: int) -> list[Row]:
+    return await sql.for_registration(db, registration_id)

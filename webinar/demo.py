@@ -1,0 +1,83 @@
+"""`webinar serve --demo`: a sample forum like the one in the design, so a newcomer sees
+every page filled. Made through the same services as real data; run twice, it adds nothing."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from webinar import events, organizers, registration
+from webinar.clock import SystemClock
+from webinar.resources import open_resources
+from webinar.schemas import EventFields, RegistrationIn
+from webinar.settings import Settings
+
+SLUG = "foro-gobierno-digital"
+EMAIL = "demo@example.org"
+PASSWORD = "demo-password"  # noqa: S105 - the demo's documented sign-in
+
+FIRST = ["Ana", "Luis", "María", "José", "Carmen", "Jorge", "Lucía", "Carlos", "Sofía", "Diego",
+         "Valeria", "Andrés", "Gabriela", "Fernando", "Isabel", "Ricardo", "Paola", "Mario",
+         "Daniela", "Héctor", "Claudia", "Óscar", "Rosa", "Pablo", "Elena"]
+LAST = ["García", "López", "Pérez", "Morales", "Hernández", "Castillo", "Ramírez", "Cruz",
+        "Méndez", "Reyes", "Ortiz", "Juárez", "Barrios", "Chávez", "Rodas", "Aguilar"]
+ORGS = {
+    "academic": ["Universidad de San Carlos", "Universidad del Valle",
+                 "Universidad Rafael Landívar", "FLACSO Guatemala"],
+    "cooperation": ["PNUD", "UNESCO", "BID", "GIZ", "Unión Europea"],
+    "public": ["Ministerio de Finanzas", "Gobierno Electrónico", "Municipalidad de Guatemala",
+               "SEGEPLAN"],
+    "private": ["Tigo", "Banco Industrial", "Startup GT", "Cámara de Industria"],
+}
+COUNTRIES = ["GT"] * 12 + ["SV", "HN", "MX", "CR", "CO", "US", "ES", "NI"]
+
+
+async def seed(settings: Settings) -> str:
+    rng = random.Random(2026)  # the same sample every time
+    now = SystemClock().now()
+    zone = ZoneInfo("America/Guatemala")
+    async with open_resources(settings) as res:
+        try:
+            await events.get(res.db, SLUG)
+            return f"demo: {SLUG} already there"
+        except events.EventNotFound:
+            pass
+        organizer = await organizers.create(res.db, now, EMAIL, PASSWORD)
+        start_day = (now.astimezone(zone) + timedelta(days=7)).date()
+        starts = datetime(start_day.year, start_day.month, start_day.day, 9, 0, tzinfo=zone)
+        fields = EventFields(
+            slug=SLUG,
+            title="Foro virtual: Gobierno digital en Guatemala",
+            description=(
+                "Un panel de personas expertas de la academia, la cooperación internacional "
+                "y los sectores público y privado conversa sobre servicios digitales, "
+                "identidad digital y datos abiertos."
+            ),
+            speakers=[{"name": "Dra. Marta Quiñónez", "affiliation": "Universidad de San Carlos"},
+                      {"name": "Roberto Estrada", "affiliation": "PNUD Guatemala"},
+                      {"name": "Lic. Ana Sofía Paz", "affiliation": "Gobierno Electrónico"}],
+            starts_at=starts.astimezone(UTC), ends_at=(starts + timedelta(hours=2)).astimezone(UTC),
+            timezone="America/Guatemala", join_url="https://meet.example.org/foro-gobierno-digital",
+            capacity=140, reminders=["1d", "1h"], organizer_emails=[EMAIL],
+            status="published",
+        )
+        event = await events.create(res.db, now, fields, organizer.id)
+        sectors = list(ORGS)
+        tokens = []
+        for i in range(150):
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            sector = sectors[i % 4] if i % 5 else rng.choice(sectors)
+            data = RegistrationIn(
+                name=f"{first} {last}", email=f"participante{i + 1:03d}@example.org",
+                organization=rng.choice(ORGS[sector]), position="",
+                sector=sector, country=rng.choice(COUNTRIES),
+                language="en" if i % 9 == 0 else "es", consent=True,
+            )
+            outcome = await registration.register(res.db, now, event, data)
+            tokens.append(outcome.registration.token)
+        for token in tokens[3:60:7]:  # a few cancel, which promotes from the waitlist
+            await registration.cancel(res.db, now, event, token)
+        counts = await events.registration_counts(res.db, event)
+    return (f"demo: {SLUG} with {counts['confirmed']} confirmed, {counts['waitlisted']} "
+            f"waitlisted, {counts['cancelled']} cancelled")

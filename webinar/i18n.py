@@ -1,0 +1,127 @@
+"""Languages: Spanish (default) and English catalogs, negotiation, and local date formats.
+
+Source strings are English. Catalogs are the .po files under webinar/locale; they are
+compiled in memory at start-up, so there is no build step and no binary in the repo.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_time, get_timezone_location
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+LANGUAGES = ("es", "en")
+DEFAULT_LANGUAGE = "es"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGE_COOKIE = "lang"
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated where it is shown."""
+    return message
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return NullTranslations()
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def pick_language(explicit: str | None, cookie: str | None, accept: str | None) -> str:
+    """An explicit switch, then the cookie, then Accept-Language, then Spanish."""
+    for choice in (explicit, cookie):
+        if choice in LANGUAGES:
+            return choice
+    if accept:
+        weighted = []
+        for part in accept.split(","):
+            piece = part.strip().split(";")
+            tag = piece[0].strip().lower()
+            quality = 1.0
+            for param in piece[1:]:
+                if param.strip().startswith("q="):
+                    try:
+                        quality = float(param.strip()[2:])
+                    except ValueError:
+                        quality = 0.0
+            weighted.append((quality, tag))
+        for _quality, tag in sorted(weighted, key=lambda qt: -qt[0]):
+            primary = tag.split("-")[0]
+            if primary in LANGUAGES:
+                return primary
+    return DEFAULT_LANGUAGE
+
+
+def utc_offset_label(moment: datetime) -> str:
+    """UTC−06:00 style, with a real minus sign."""
+    offset = moment.utcoffset()
+    assert offset is not None
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "\u2212"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{mins:02d}"
+
+
+def format_when(moment: datetime, timezone: str, lang: str) -> str:
+    """'jueves, 3 de diciembre de 2026, 09:00 (hora de Guatemala, UTC−06:00)'."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    date = format_date(local, format="full", locale=lang)
+    time = format_time(local, format="HH:mm", locale=lang)
+    place = get_timezone_location(ZoneInfo(timezone), locale=lang)
+    return f"{date}, {time} ({place}, {utc_offset_label(local)})"
+
+
+def format_time_only(moment: datetime, timezone: str, lang: str) -> str:
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{format_time(local, format='HH:mm', locale=lang)} ({utc_offset_label(local)})"
+
+
+# Codes babel lists as territories that are not ISO 3166-1 countries.
+_NOT_COUNTRIES = {
+    "AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ",
+}
+FIRST_COUNTRY = "GT"
+
+
+def _sort_key(name: str) -> str:
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c)
+    )
+
+
+@cache
+def countries(lang: str) -> tuple[tuple[str, str], ...]:
+    """(code, name) in the language's order, Guatemala first."""
+    names = Locale.parse(lang).territories
+    items = [
+        (code, name) for code, name in names.items()
+        if len(code) == 2 and code.isalpha() and code.isupper() and code not in _NOT_COUNTRIES
+    ]
+    items.sort(key=lambda item: _sort_key(item[1]))
+    first = [item for item in items if item[0] == FIRST_COUNTRY]
+    return tuple(first + [item for item in items if item[0] != FIRST_COUNTRY])
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    return frozenset(code for code, _name in countries("en"))
+
+
+def country_name(code: str, lang: str) -> str:
+    return dict(countries(lang)).get(code, code)

@@ -1,0 +1,11 @@
+"""Typed keys of the aiohttp application."""
+
+from aiohttp import web
+
+from webinar.resources import Resources
+from webinar.security import Csrf, RateLimiter
+
+RESOURCES = web.AppKey("resources", Resources)
+CSRF = web.AppKey("csrf", Csrf)
+RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
+SCHEDULER = web.AppKey("scheduler", object)

@@ -1,0 +1,167 @@
+"""The API's OpenAPI 3.1 document, built from the same pydantic models that validate it."""
+
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+
+from webinar.schemas import EventFields, RegistrationIn
+
+ERROR = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {
+        "error": {"type": "string"},
+        "message": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "string"},
+                   "description": "per-field messages, in the request's language"},
+    },
+}
+
+REGISTRATION = {
+    "type": "object",
+    "required": ["id", "email", "name", "sector", "country", "language", "status",
+                 "created_at", "join_link", "manage_link"],
+    "properties": {
+        "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
+        "organization": {"type": "string"}, "position": {"type": "string"},
+        "sector": {"type": "string"}, "country": {"type": "string"},
+        "language": {"type": "string", "enum": ["es", "en"]},
+        "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
+        "created_at": {"type": "string", "format": "date-time"},
+        "join_link": {"type": "string"}, "manage_link": {"type": "string"},
+        "attended": {"type": "boolean"}, "minutes": {"type": "number"},
+    },
+}
+
+EVENT = {
+    "type": "object",
+    "required": ["slug", "title", "starts_at", "ends_at", "timezone", "sectors", "status",
+                 "registration_open", "registered"],
+    "properties": {
+        "slug": {"type": "string"}, "title": {"type": "string"},
+        "description": {"type": "string"}, "speakers": {"type": "array"},
+        "starts_at": {"type": "string", "format": "date-time"},
+        "ends_at": {"type": "string", "format": "date-time"},
+        "timezone": {"type": "string"}, "capacity": {"type": ["integer", "null"]},
+        "sectors": {"type": "array", "items": {"type": "object"}},
+        "status": {"type": "string"}, "registration_open": {"type": "boolean"},
+        "registered": {"type": "integer"}, "waitlisted": {"type": "integer"},
+        "seats_left": {"type": ["integer", "null"]}, "url": {"type": "string"},
+    },
+}
+
+
+def _json(schema_ref: str) -> dict:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": _json("Error")}
+
+
+SLUG_PARAM = {"name": "slug", "in": "path", "required": True,
+              "schema": {"type": "string", "maxLength": 200}}
+COMMON_ERRORS = {"400": _error("malformed body"), "404": _error("no such event"),
+                 "413": _error("body too large")}
+
+
+def _schemas() -> dict:
+    registration_in = RegistrationIn.model_json_schema(ref_template="#/components/schemas/{model}")
+    event_in = EventFields.model_json_schema(ref_template="#/components/schemas/{model}")
+    defs = {}
+    for schema in (registration_in, event_in):
+        defs.update(schema.pop("$defs", {}))
+    event_patch = copy.deepcopy(event_in)
+    event_patch.pop("required", None)
+    event_patch["title"] = "EventPatch"
+    return {"RegistrationIn": registration_in, "EventIn": event_in, "EventPatch": event_patch,
+            "Registration": REGISTRATION, "Event": EVENT, "Error": ERROR, **defs}
+
+
+@lru_cache(maxsize=8)
+def _document(base_url: str) -> dict:
+    bearer = [{"bearer": []}]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Webinar registration and attendance API", "version": "1"},
+        "servers": [{"url": base_url}],
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "paths": {
+            "/api/v1/openapi.json": {"get": {
+                "summary": "This document",
+                "responses": {"200": {"description": "the OpenAPI document",
+                                      "content": {"application/json": {"schema": {
+                                          "type": "object"}}}}},
+            }},
+            "/api/v1/events": {"post": {
+                "summary": "Create an event",
+                "security": bearer,
+                "requestBody": {"required": True, "content": _json("EventIn")},
+                "responses": {"201": {"description": "created", "content": _json("Event")},
+                              "401": _error("no valid token"),
+                              "409": _error("slug taken"),
+                              "415": _error("not JSON"),
+                              "422": _error("invalid fields"), **COMMON_ERRORS},
+            }},
+            "/api/v1/events/{slug}": {
+                "parameters": [SLUG_PARAM],
+                "get": {
+                    "summary": "An event (more fields for its organizers)",
+                    "responses": {"200": {"description": "the event", "content": _json("Event")},
+                                  "401": _error("invalid token"), **COMMON_ERRORS},
+                },
+                "patch": {
+                    "summary": "Change an event; a new start re-plans reminders and notifies",
+                    "security": bearer,
+                    "requestBody": {"required": True, "content": _json("EventPatch")},
+                    "responses": {"200": {"description": "updated", "content": _json("Event")},
+                                  "401": _error("no valid token"),
+                                  "403": _error("not an organizer of this event"),
+                                  "409": _error("slug taken"),
+                                  "422": _error("invalid fields"), **COMMON_ERRORS},
+                },
+            },
+            "/api/v1/events/{slug}/registrations": {
+                "parameters": [SLUG_PARAM],
+                "post": {
+                    "summary": "Register for an event",
+                    "requestBody": {"required": True, "content": _json("RegistrationIn")},
+                    "responses": {
+                        "201": {"description": "registered (confirmed or waitlisted)",
+                                "content": _json("Registration")},
+                        "409": _error("already registered (links re-sent) or closed"),
+                        "422": _error("invalid fields"),
+                        "429": _error("too many requests"), **COMMON_ERRORS},
+                },
+                "get": {
+                    "summary": "Registrations, oldest first, in pages",
+                    "security": bearer,
+                    "parameters": [
+                        {"name": "limit", "in": "query",
+                         "schema": {"type": "integer", "minimum": 1, "maximum": 5000}},
+                        {"name": "after", "in": "query", "schema": {"type": "integer",
+                                                                     "minimum": 0}},
+                        {"name": "status", "in": "query", "schema": {
+                            "type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]}},
+                    ],
+                    "responses": {
+                        "200": {"description": "a page", "content": {"application/json": {
+                            "schema": {"type": "object", "required": ["registrations", "next"],
+                                       "properties": {
+                                           "registrations": {"type": "array", "items": {
+                                               "$ref": "#/components/schemas/Registration"}},
+                                           "next": {"type": ["string", "null"]}}}}}},
+                        "401": _error("no valid token"), "403": _error("not an organizer"),
+                        "422": _error("invalid parameters"), **COMMON_ERRORS},
+                },
+            },
+        },
+    }
+
+
+def openapi_document(base_url: str) -> dict:
+    return copy.deepcopy(_document(base_url))

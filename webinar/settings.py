@@ -1,0 +1,124 @@
+"""Settings read from WEBINAR_* environment variables (see the README's table)."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WEBINAR_", extra="ignore")
+
+    data_dir: Path = Path("./var")
+    db: str | None = None
+    base_url: str = "http://127.0.0.1:8080"
+    secret_key: str | None = None
+    smtp_url: str | None = None
+    mail_from: str = "noreply@localhost"
+    timezone: str = "America/Guatemala"
+    zoom_webhook_secret: str | None = None
+    rate_limit: str = "30/minute"
+    # Mail delivery tuning: connections kept open to the relay, and messages per batch.
+    smtp_connections: int = Field(default=4, ge=1, le=64)
+    delivery_batch: int = Field(default=200, ge=1, le=5000)
+    # A mail claimed by a sender that then died is sent again after this many seconds.
+    delivery_lease: int = Field(default=60, ge=1, le=3600)
+    # How often the scheduler looks for work when nothing nudges it.
+    poll_seconds: float = Field(default=5.0, gt=0, le=300)
+
+    @field_validator("base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_format(cls, value: str) -> str:
+        parse_rate(value)
+        return value
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.db) if self.db else self.data_dir / "webinar.db"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.data_dir / "mail"
+
+    def ensure_secret_key(self) -> str:
+        """The secret key: the configured one, else one generated once into the data dir."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            # O_EXCL: when two processes start together only one key is ever written.
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(secrets.token_urlsafe(48))
+        self.secret_key = path.read_text().strip()
+        return self.secret_key
+
+    def smtp(self) -> SmtpConfig | None:
+        return SmtpConfig.from_url(self.smtp_url) if self.smtp_url else None
+
+
+_RATE = re.compile(r"^\s*(\d+)\s*(?:/\s*(second|minute|hour))?\s*$")
+
+
+def parse_rate(value: str) -> tuple[int, float]:
+    """'30/minute' -> (30, 60.0). A count of 0 turns the limit off."""
+    match = _RATE.match(value)
+    if not match:
+        raise ValueError("rate limit must look like 30/minute, 5/second or 0")
+    count = int(match.group(1))
+    period = {"second": 1.0, "minute": 60.0, "hour": 3600.0}[match.group(2) or "minute"]
+    return count, period
+
+
+class SmtpConfig:
+    """An SMTP relay parsed from smtp://user:pass@host:port?starttls=1 (smtps:// for TLS)."""
+
+    def __init__(self, host: str, port: int, username: str | None, password: str | None,
+                 use_tls: bool, start_tls: bool, timeout: float):
+        self.host, self.port = host, port
+        self.username, self.password = username, password
+        self.use_tls, self.start_tls, self.timeout = use_tls, start_tls, timeout
+
+    @classmethod
+    def from_url(cls, url: str) -> SmtpConfig:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps"):
+            raise ValueError("WEBINAR_SMTP_URL must start with smtp:// or smtps://")
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        use_tls = parts.scheme == "smtps"
+        default_port = 465 if use_tls else 25
+        return cls(
+            host=parts.hostname or "localhost",
+            port=parts.port or default_port,
+            username=unquote(parts.username) if parts.username else None,
+            password=unquote(parts.password) if parts.password else None,
+            use_tls=use_tls,
+            start_tls=query.get("starttls", "0") in ("1", "true", "yes"),
+            timeout=float(query.get("timeout", "30")),
+        )

@@ -1,0 +1,1 @@
+"""HTTP views: parse and validate input, call a service, render the result."""
