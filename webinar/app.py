@@ -63,6 +63,9 @@ _ERROR_TEXT = {
 }
 
 
+PASSED_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler):
     try:
@@ -81,7 +84,7 @@ def _error_response(request: web.Request, status: int, exc: web.HTTPException | 
     code, message = _ERROR_TEXT.get(status, ("error", "The request failed."))
     headers = {}
     if exc is not None:
-        headers = {k: v for k, v in exc.headers.items() if k in ("Allow", "Retry-After")}
+        headers = {k: v for k, v in exc.headers.items() if k in PASSED_HEADERS}
         if exc.content_type == "application/json" and exc.text:
             return web.Response(status=status, text=exc.text, content_type="application/json",
                                 headers=headers)

@@ -77,6 +77,8 @@ class Database:
         self._write_lock = asyncio.Lock()
 
     async def connect(self) -> None:
+        # aiosqlite logs every statement with its parameters at DEBUG: personal data.
+        logging.getLogger("aiosqlite").setLevel(logging.INFO)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = await _open(self.path)
         self._reader = await _open(self.path)

@@ -22,8 +22,12 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/admin/login", login)
     app.router.add_post("/admin/logout", logout)
     app.router.add_get("/admin/", dashboard, name="admin")
-    app.router.add_get("/admin", lambda r: web.HTTPFound("/admin/"))
+    app.router.add_get("/admin", to_dashboard)
     app.router.add_get("/admin/events/{slug}", event_page, name="admin_event")
+
+
+async def to_dashboard(request: web.Request) -> web.Response:
+    raise web.HTTPFound("/admin/")
 
 
 async def current_organizer(request: web.Request) -> Organizer | None:
