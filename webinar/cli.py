@@ -111,6 +111,7 @@ async def run_scheduler(settings: Settings) -> None:
 async def migrate(settings: Settings) -> None:
     from webinar.db import Database
 
+    settings.ensure_secret_key()
     db = Database(settings.db_path)
     await db.connect()
     try:
