@@ -337,3 +337,34 @@ async def test_deliveries_cli_and_admin_page(mail_client, smtp):
     assert resp.status == 200
     html = await resp.text()
     assert "confirmation" in html and "persona1@example.org" in html and ">sent<" in html
+
+
+async def test_a_pass_that_lost_its_lease_does_not_send(mail_client, smtp, clock):
+    """A slow pass (A) outlives its lease; another process (B) takes the mail over and
+    sends it; when A finally gets to it, A must not send it a second time."""
+    import asyncio
+
+    from webinar import deliveries as engine
+    from webinar.clock import to_db
+    from webinar.data import deliveries as sql
+    from webinar.links import mail_domain
+    from webinar.notices import plan_from_log
+
+    inbox, _port = smtp
+    event = await create_event(mail_client)
+    await register_api(mail_client, event["slug"], person(1))
+    res = resources_of(mail_client)
+    await plan_from_log(res.db, res.now(), mail_domain(res.settings))
+    lease = timedelta(seconds=60)
+    async with res.db.transaction() as tx:
+        [row] = await sql.claim_due(tx, to_db(res.now()), to_db(res.now() + lease), 1, "A")
+    pass_a = engine._Pass(claim="A", lease=lease, claimed_at=res.now(),
+                          slots=asyncio.Semaphore(1), stats=engine.RunStats())
+    clock.advance(seconds=61)
+    stats_b = await engine.deliver_due(res)  # B reclaims the expired lease
+    assert stats_b.sent == 1 and len(inbox.messages) == 1
+    reg = (await engine._registrations(res.db, [row["registration_id"]]))[row["registration_id"]]
+    from webinar.events import get_by_id
+
+    await engine._deliver_one(res, pass_a, row, reg, await get_by_id(res.db, row["event_id"]))
+    assert len(inbox.messages) == 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -89,8 +90,9 @@ async def deliver_due(res: Resources, *, limit: int | None = None,
     db, now = res.db, res.now()
     lease = lease or timedelta(seconds=res.settings.delivery_lease)
     limit = limit or res.settings.delivery_batch
+    claim = secrets.token_hex(8)
     async with db.transaction() as tx:
-        rows = await sql.claim_due(tx, to_db(now), to_db(now + lease), limit)
+        rows = await sql.claim_due(tx, to_db(now), to_db(now + lease), limit, claim)
     stats = RunStats(claimed=len(rows))
     if not rows:
         return stats
@@ -99,11 +101,33 @@ async def deliver_due(res: Resources, *, limit: int | None = None,
         row = await events_sql.by_id(db, event_id)
         events[event_id] = Event.from_row(row) if row else None
     regs = await _registrations(db, [r["registration_id"] for r in rows])
+    pass_ = _Pass(claim=claim, lease=lease, claimed_at=now,
+                  slots=asyncio.Semaphore(res.settings.smtp_connections), stats=stats)
     await asyncio.gather(*(
-        _deliver_one(res, row, regs.get(row["registration_id"]), events[row["event_id"]], stats)
+        _deliver_one(res, pass_, row, regs.get(row["registration_id"]), events[row["event_id"]])
         for row in rows
     ))
     return stats
+
+
+@dataclass
+class _Pass:
+    """One claim of a batch: its id, its lease, and how many mails may be in flight."""
+
+    claim: str
+    lease: timedelta
+    claimed_at: datetime
+    slots: asyncio.Semaphore
+    stats: RunStats
+
+    async def still_ours(self, res: Resources, delivery_id: int) -> bool:
+        # A batch behind a slow relay can outlive its lease; renew it before each send
+        # once half of it is gone, and give up a row another process has taken over.
+        now = res.now()
+        if now < self.claimed_at + self.lease / 2:
+            return True
+        async with res.db.transaction() as tx:
+            return await sql.renew(tx, delivery_id, self.claim, to_db(now + self.lease))
 
 
 async def _registrations(db: Database, ids: list[int]) -> dict[int, Registration]:
@@ -119,9 +143,9 @@ async def _registrations(db: Database, ids: list[int]) -> dict[int, Registration
     return out
 
 
-async def _deliver_one(res: Resources, row: Row, reg: Registration | None,
-                       event: Event | None, stats: RunStats) -> None:
-    db, now = res.db, res.now()
+async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration | None,
+                       event: Event | None) -> None:
+    db, now, stats = res.db, res.now(), pass_.stats
     reason = skip_reason(row, reg, event, now)
     if reason:
         async with db.transaction() as tx:
@@ -131,7 +155,10 @@ async def _deliver_one(res: Resources, row: Row, reg: Registration | None,
     try:
         msg = build(res, kind=row["kind"], event=event, reg=reg,
                     message_id=row["message_id"], now=now)
-        await res.mailer.send(msg)
+        async with pass_.slots:
+            if not await pass_.still_ours(res, row["id"]):
+                return
+            await res.mailer.send(msg)
     except MailError as exc:
         await _record_failure(res, row, str(exc)[:500], temporary=exc.temporary, stats=stats)
         return

@@ -50,20 +50,31 @@ async def last_created(tx: Transaction, registration_id: int, kind: str) -> str 
     )
 
 
-async def claim_due(tx: Transaction, now: str, lease_until: str, limit: int) -> list[Row]:
+async def claim_due(tx: Transaction, now: str, lease_until: str, limit: int,
+                    claim: str) -> list[Row]:
     """Take up to `limit` due mails: pending ones whose time has come, and 'sending' ones
     whose lease ran out (their sender died). One conditional UPDATE, so two schedulers
     never take the same row."""
     return await tx.fetchall(
-        "UPDATE deliveries SET status = 'sending', lease_until = ?, attempts = attempts + 1,"
-        " updated_at = ?"
+        "UPDATE deliveries SET status = 'sending', lease_until = ?, claim = ?,"
+        " attempts = attempts + 1, updated_at = ?"
         " WHERE id IN (SELECT id FROM deliveries"
         "   WHERE (status = 'pending' AND next_attempt_at <= ?)"
         "      OR (status = 'sending' AND lease_until <= ?)"
         "   ORDER BY next_attempt_at, id LIMIT ?)"
         " RETURNING *",
-        (lease_until, now, now, now, limit),
+        (lease_until, claim, now, now, now, limit),
     )
+
+
+async def renew(tx: Transaction, delivery_id: int, claim: str, lease_until: str) -> bool:
+    """Extend our lease; False when another process took the row over meanwhile."""
+    count = await tx.execute(
+        "UPDATE deliveries SET lease_until = ? WHERE id = ? AND claim = ?"
+        " AND status = 'sending'",
+        (lease_until, delivery_id, claim),
+    )
+    return count == 1
 
 
 async def mark_sent(tx: Transaction, delivery_id: int, now: str) -> None:

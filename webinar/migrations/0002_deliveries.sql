@@ -18,6 +18,7 @@ CREATE TABLE deliveries (
     due_at          TEXT NOT NULL,
     next_attempt_at TEXT NOT NULL,
     lease_until     TEXT,                 -- a 'sending' row past this is retried (crash)
+    claim           TEXT,                 -- which pass of which process holds it
     attempts        INTEGER NOT NULL DEFAULT 0,
     last_error      TEXT,
     message_id      TEXT NOT NULL,
