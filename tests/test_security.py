@@ -98,3 +98,12 @@ async def test_personal_data_stays_out_of_logs(client, caplog):
 
 def test_app_factory_returns_an_application(settings):
     assert isinstance(create_app(settings, embedded_scheduler=False), web.Application)
+
+
+async def test_event_page_is_small_and_compressed(client):
+    event = await create_event(client)
+    resp = await client.get(f"/events/{event['slug']}", headers={"Accept-Encoding": "gzip"},
+                            auto_decompress=False)
+    body = await resp.read()
+    assert resp.headers.get("Content-Encoding") == "gzip"
+    assert len(body) < 8_000, len(body)  # one small request, no scripts, no external assets

@@ -52,6 +52,8 @@ def render(request: web.Request, template: str, context: dict[str, Any] | None =
     response = web.Response(text=body, status=status, content_type="text/html",
                             charset="utf-8", headers=headers)
     csrf.set_cookie(request, response)
+    # Pages are mostly text (the country list alone is 8 kB): gzip them for slow phones.
+    response.enable_compression()
     return response
 
 
