@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from webinar.clock import SystemClock
-from webinar.i18n import LANGUAGE_COOKIE, LANGUAGES, pick_language, translations
+from webinar.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, pick_language, translations
 from webinar.keys import CSRF, RATE_LIMITER, RESOURCES, SCHEDULER
 from webinar.request_keys import LANG, LANG_CHOSEN
 from webinar.resources import open_resources
@@ -51,15 +51,15 @@ def _is_api(request: web.Request) -> bool:
 
 
 _ERROR_TEXT = {
-    400: ("bad_request", "The request could not be read."),
-    401: ("unauthorized", "Sign in or send a valid token."),
-    403: ("forbidden", "You may not do that."),
-    404: ("not_found", "Nothing is here."),
-    405: ("method_not_allowed", "That method is not allowed here."),
-    413: ("too_large", "The request is too large."),
-    415: ("unsupported_media_type", "That content type is not accepted here."),
-    429: ("rate_limited", "Too many requests; try again in a minute."),
-    500: ("internal_error", "Something went wrong on our side; nothing was lost."),
+    400: ("bad_request", N_("The request could not be read.")),
+    401: ("unauthorized", N_("Sign in or send a valid token.")),
+    403: ("forbidden", N_("You may not do that.")),
+    404: ("not_found", N_("This page does not exist.")),
+    405: ("method_not_allowed", N_("That method is not allowed here.")),
+    413: ("too_large", N_("The request is too large.")),
+    415: ("unsupported_media_type", N_("That content type is not accepted here.")),
+    429: ("rate_limited", N_("Too many requests; try again in a minute.")),
+    500: ("internal_error", N_("Something went wrong on our side; nothing was lost.")),
 }
 
 
@@ -81,16 +81,16 @@ async def error_middleware(request: web.Request, handler):
 
 
 def _error_response(request: web.Request, status: int, exc: web.HTTPException | None):
-    code, message = _ERROR_TEXT.get(status, ("error", "The request failed."))
+    code, message = _ERROR_TEXT.get(status, ("error", N_("The request failed.")))
     headers = {}
     if exc is not None:
         headers = {k: v for k, v in exc.headers.items() if k in PASSED_HEADERS}
         if exc.content_type == "application/json" and exc.text:
             return web.Response(status=status, text=exc.text, content_type="application/json",
                                 headers=headers)
-    if _is_api(request) or "application/json" in request.headers.get("Accept", "")[:40]:
-        return json_error(status, code, message, headers=headers)
     t = translations(request.get(LANG, "es")).gettext
+    if _is_api(request) or "application/json" in request.headers.get("Accept", "")[:40]:
+        return json_error(status, code, t(message), headers=headers)
     try:
         return render(request, "error.html", {"status": status, "message": t(message)},
                       status=status, headers=headers)

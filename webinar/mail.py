@@ -66,8 +66,6 @@ def compose(*, sender: str, to_name: str, to_addr: str, subject: str, text: str,
     msg["Subject"] = _one_line(subject)[:250]
     msg["Message-ID"] = message_id
     msg["Auto-Submitted"] = "auto-generated"
-    for name, value in (headers or {}).items():
-        msg[name] = _one_line(value)
     msg.set_content(text)
     if html:
         msg.add_alternative(html, subtype="html")
@@ -75,6 +73,9 @@ def compose(*, sender: str, to_name: str, to_addr: str, subject: str, text: str,
         maintype, subtype = item.content_type.split("/", 1)
         msg.add_attachment(item.data, maintype=maintype, subtype=subtype,
                            filename=item.filename, params=item.params or {})
+    # Last: set_content() drops every Content-* header set before it.
+    for name, value in (headers or {}).items():
+        msg[name] = _one_line(value)
     return msg
 
 

@@ -40,7 +40,26 @@ DEFAULT_SECTORS = {
 }
 
 
+# The error codes our validators raise, with messages already marked for translation.
+_OWN_CODES = frozenset({
+    "consent_required",
+    "country_unknown",
+    "duration",
+    "email_invalid",
+    "email_missing",
+    "ends_at",
+    "reminders",
+    "sector_unknown",
+    "sectors",
+    "single_line",
+    "slug",
+    "timezone",
+    "url",
+})
+
+
 def _error(code: str, message: str) -> PydanticCustomError:
+    assert code in _OWN_CODES, code
     return PydanticCustomError(code, message)
 
 
@@ -320,9 +339,7 @@ _GENERIC = {
 def _message(err: dict) -> str:
     if err["type"] in _GENERIC:
         return _GENERIC[err["type"]]
-    if "ctx" in err or err["type"] not in _GENERIC:
-        # Our own PydanticCustomError messages are already translatable source strings.
-        msg = err.get("msg", "")
-        if msg and msg[0].isupper():
-            return msg
+    if err["type"] in _OWN_CODES:
+        # Raised by our validators with a message already marked for translation.
+        return err["msg"]
     return N_("This value is not valid.")

@@ -68,7 +68,7 @@ async def login(request: web.Request) -> web.Response:
                       {**ctx, "error": _("Too many attempts. Please wait a minute.")}, 429)
     if not request.app[CSRF].valid(request, form.get("csrf_token")):
         return render(request, "admin/login.html",
-                      {**ctx, "error": _("This form had expired. Please send it again.")}, 400)
+                      {**ctx, "error": _("This form has expired. Please send it again.")}, 400)
     organizer = await organizers_service.check_password(
         res.db, form.get("email", "")[:254], form.get("password", "")[:1024])
     if organizer is None:

@@ -108,7 +108,7 @@ async def register(request: web.Request) -> web.Response:
     if not request.app[CSRF].valid(request, form.get("csrf_token")):
         return await _form_again(
             request, event, form, {}, 400,
-            notice=_("This form had expired. Please check your details and send it again."))
+            notice=_("This form has expired. Please check your details and send it again."))
     form.setdefault("language", lang(request))
     try:
         data = RegistrationIn.model_validate(form, context={"sectors": event.sector_codes})
@@ -183,7 +183,7 @@ async def cancel(request: web.Request) -> web.Response:
 
 
 JOIN_STATES = {
-    "cancelled": N_("Your registration was cancelled."),
+    "cancelled": N_("Your registration has been cancelled."),
     "waitlisted": N_("You are on the waitlist. We will write to you if a seat frees up."),
 }
 
