@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
 
@@ -79,6 +80,10 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
 
     from webinar.app import create_app
 
+    if "WEBINAR_BASE_URL" not in os.environ:
+        # Links in mail should point where this server actually listens.
+        shown = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
+        settings = settings.model_copy(update={"base_url": f"http://{shown}:{args.port}"})
     if args.demo:
         from webinar.demo import seed
 
