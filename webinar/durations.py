@@ -16,10 +16,9 @@ def parse_duration(text: str) -> timedelta:
     if not value or not _WHOLE.match(value):
         raise ValueError("durations are written like 30s, 10m, 1h, 1d or 1h30m")
     seconds = sum(int(n) * _UNIT[u] for n, u in _PART.findall(value))
-    delta = timedelta(seconds=seconds)
-    if delta > _MAX:
+    if seconds > _MAX.total_seconds():  # before timedelta(), which overflows on huge counts
         raise ValueError("durations are at most 365d")
-    return delta
+    return timedelta(seconds=seconds)
 
 
 def format_duration(delta: timedelta) -> str:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import copy
 from functools import lru_cache
 
-from webinar.schemas import EventFields, RegistrationIn
+from webinar.schemas import SLUG, EventFields, RegistrationIn
+
+# Durations as webinar.durations reads them: 30s, 10m, 1h, 1d, 1h30m.
+DURATION = r"^(?:\d+[dhms])+$"
 
 ERROR = {
     "type": "object",
@@ -52,8 +55,26 @@ EVENT = {
 }
 
 
-def _json(schema_ref: str) -> dict:
-    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}
+EVENT_EXAMPLE = {
+    "slug": "foro-gobierno-digital", "title": "Foro: Gobierno digital",
+    "starts_at": "2030-12-03T09:00:00-06:00", "ends_at": "2030-12-03T11:00:00-06:00",
+    "timezone": "America/Guatemala", "capacity": 300,
+    "speakers": [{"name": "Ana López", "affiliation": "Universidad de San Carlos"}],
+    "reminders": ["1d", "1h"], "organizer_emails": ["ana@example.org"],
+}
+EVENT_PATCH_EXAMPLE = {"title": "Foro: Gobierno digital (segunda edición)", "capacity": 500}
+REGISTRATION_EXAMPLE = {
+    "name": "Luis Pérez", "email": "luis@example.org", "organization": "Ministerio de Salud",
+    "position": "Analista", "sector": "public", "country": "GT", "language": "es",
+    "consent": True,
+}
+
+
+def _json(schema_ref: str, example: dict | None = None) -> dict:
+    media = {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}
+    if example is not None:
+        media["example"] = example
+    return {"application/json": media}
 
 
 def _error(description: str) -> dict:
@@ -72,6 +93,10 @@ def _schemas() -> dict:
     defs = {}
     for schema in (registration_in, event_in):
         defs.update(schema.pop("$defs", {}))
+    # Checked by validators, so absent from the models' own schemas.
+    event_in["properties"]["slug"]["pattern"] = SLUG.pattern
+    event_in["properties"]["report_delay"]["pattern"] = DURATION
+    event_in["properties"]["reminders"]["items"]["pattern"] = DURATION
     event_patch = copy.deepcopy(event_in)
     event_patch.pop("required", None)
     event_patch["title"] = "EventPatch"
@@ -100,7 +125,7 @@ def _document(base_url: str) -> dict:
             "/api/v1/events": {"post": {
                 "summary": "Create an event",
                 "security": bearer,
-                "requestBody": {"required": True, "content": _json("EventIn")},
+                "requestBody": {"required": True, "content": _json("EventIn", EVENT_EXAMPLE)},
                 "responses": {"201": {"description": "created", "content": _json("Event")},
                               "401": _error("no valid token"),
                               "409": _error("slug taken"),
@@ -117,7 +142,8 @@ def _document(base_url: str) -> dict:
                 "patch": {
                     "summary": "Change an event; a new start re-plans reminders and notifies",
                     "security": bearer,
-                    "requestBody": {"required": True, "content": _json("EventPatch")},
+                    "requestBody": {"required": True,
+                                    "content": _json("EventPatch", EVENT_PATCH_EXAMPLE)},
                     "responses": {"200": {"description": "updated", "content": _json("Event")},
                                   "401": _error("no valid token"),
                                   "403": _error("not an organizer of this event"),
@@ -129,7 +155,8 @@ def _document(base_url: str) -> dict:
                 "parameters": [SLUG_PARAM],
                 "post": {
                     "summary": "Register for an event",
-                    "requestBody": {"required": True, "content": _json("RegistrationIn")},
+                    "requestBody": {"required": True,
+                                    "content": _json("RegistrationIn", REGISTRATION_EXAMPLE)},
                     "responses": {
                         "201": {"description": "registered (confirmed or waitlisted)",
                                 "content": _json("Registration")},
@@ -143,8 +170,8 @@ def _document(base_url: str) -> dict:
                     "parameters": [
                         {"name": "limit", "in": "query",
                          "schema": {"type": "integer", "minimum": 1, "maximum": 5000}},
-                        {"name": "after", "in": "query", "schema": {"type": "integer",
-                                                                     "minimum": 0}},
+                        {"name": "after", "in": "query", "schema": {
+                            "type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
                         {"name": "status", "in": "query", "schema": {
                             "type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]}},
                     ],

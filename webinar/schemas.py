@@ -7,7 +7,7 @@ ValidationError into {field: message} in the reader's language.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -32,6 +32,8 @@ from webinar.i18n import N_, country_codes
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 
+EARLIEST, LATEST = datetime(2000, 1, 1, tzinfo=UTC), datetime(3000, 1, 1, tzinfo=UTC)
+
 DEFAULT_SECTORS = {
     "academic": {"es": "Académico", "en": "Academic"},
     "cooperation": {"es": "Cooperación internacional", "en": "International cooperation"},
@@ -44,6 +46,7 @@ DEFAULT_SECTORS = {
 _OWN_CODES = frozenset({
     "consent_required",
     "country_unknown",
+    "datetime_range",
     "duration",
     "email_invalid",
     "email_missing",
@@ -155,7 +158,7 @@ def _sector(value: Any) -> Any:
     if isinstance(value, str):
         labels = DEFAULT_SECTORS.get(value, {"es": value, "en": value})
         return {"code": value, **labels}
-    if isinstance(value, dict) and "code" in value:
+    if isinstance(value, dict) and isinstance(value.get("code"), str):
         labels = DEFAULT_SECTORS.get(value["code"], {"es": value["code"], "en": value["code"]})
         return {**labels, **{k: v for k, v in value.items() if v}}
     return value
@@ -261,6 +264,14 @@ class EventFields(BaseModel):
         if any(span <= timedelta(0) for span in spans):
             raise _error("reminders", N_("Reminder offsets must be longer than zero."))
         return [v for _s, v in sorted(zip(spans, value, strict=True), key=lambda p: -p[0])]
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def _plausible_moment(cls, value: datetime) -> datetime:
+        # Stored as fixed-width UTC text: far years overflow or do not read back.
+        if not EARLIEST <= value < LATEST:
+            raise _error("datetime_range", N_("Enter a date between the years 2000 and 2999."))
+        return value
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> EventFields:

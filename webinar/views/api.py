@@ -29,6 +29,7 @@ from webinar.web import (
 
 ORGANIZER_BODY_LIMIT = 256 * 1024
 PAGE_DEFAULT, PAGE_MAX = 500, 5000
+MAX_ID = 2**63 - 1  # SQLite's largest INTEGER: a larger `after` cannot even be queried
 STATUSES = ("confirmed", "waitlisted", "cancelled")
 
 
@@ -221,7 +222,7 @@ async def list_registrations(request: web.Request) -> web.Response:
         errors["limit"] = f"a whole number from 1 to {PAGE_MAX}"
     try:
         after = int(request.query.get("after", 0))
-        if after < 0:
+        if not 0 <= after <= MAX_ID:
             raise ValueError
     except ValueError:
         errors["after"] = "a registration id"
