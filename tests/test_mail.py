@@ -368,3 +368,20 @@ async def test_a_pass_that_lost_its_lease_does_not_send(mail_client, smtp, clock
 
     await engine._deliver_one(res, pass_a, row, reg, await get_by_id(res.db, row["event_id"]))
     assert len(inbox.messages) == 1
+
+
+async def test_deliveries_api_shows_failures_to_the_organizer(mail_client, smtp):
+    inbox, _port = smtp
+    inbox.fail_next = ["550 5.1.1 No such user"]
+    token = await organizer_token(mail_client)
+    event = await create_event(mail_client, token)
+    await register_api(mail_client, event["slug"], person(1))
+    await run_scheduler(mail_client)
+    headers = {"Authorization": f"Bearer {token}"}
+    resp = await mail_client.get(f"/api/v1/events/{event['slug']}/deliveries?status=failed",
+                                 headers=headers)
+    body = await resp.json()
+    assert body["summary"]["confirmation"] == {"failed": 1}
+    [row] = body["deliveries"]
+    assert row["kind"] == "confirmation" and "550" in row["last_error"]
+    assert (await mail_client.get(f"/api/v1/events/{event['slug']}/deliveries")).status == 401

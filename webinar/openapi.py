@@ -151,6 +151,27 @@ def _document(base_url: str) -> dict:
                                   "422": _error("invalid fields"), **COMMON_ERRORS},
                 },
             },
+            "/api/v1/events/{slug}/deliveries": {
+                "parameters": [SLUG_PARAM],
+                "get": {
+                    "summary": "The event's mail: counts by kind and status, latest 500 rows",
+                    "security": bearer,
+                    "parameters": [{"name": "status", "in": "query", "schema": {
+                        "type": "string",
+                        "enum": ["pending", "sending", "sent", "failed", "skipped"]}}],
+                    "responses": {
+                        "200": {"description": "the mail", "content": {"application/json": {
+                            "schema": {"type": "object", "required": ["summary", "deliveries"],
+                                       "properties": {
+                                           "summary": {"type": "object"},
+                                           "deliveries": {"type": "array", "items": {
+                                               "type": "object",
+                                               "required": ["id", "kind", "status",
+                                                            "attempts", "recipient"]}}}}}}},
+                        "401": _error("no valid token"), "403": _error("not an organizer"),
+                        "422": _error("invalid parameters"), **COMMON_ERRORS},
+                },
+            },
             "/api/v1/events/{slug}/registrations": {
                 "parameters": [SLUG_PARAM],
                 "post": {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import ValidationError
 
+from webinar import deliveries as deliveries_service
 from webinar import events as events_service
 from webinar import organizers as organizers_service
 from webinar import registration as registration_service
@@ -39,6 +40,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/api/v1/events/{slug}", get_event)
     app.router.add_patch("/api/v1/events/{slug}", patch_event)
     app.router.add_post("/api/v1/events/{slug}/registrations", create_registration)
+    app.router.add_get("/api/v1/events/{slug}/deliveries", list_deliveries)
     app.router.add_get("/api/v1/events/{slug}/registrations", list_registrations,
                        name="api_registrations")
 
@@ -246,6 +248,26 @@ async def list_registrations(request: web.Request) -> web.Response:
         url = request.app.router["api_registrations"].url_for(slug=event.slug).with_query(query)
         next_url = f"{resources(request).settings.base_url}{url}"
     return json_response({"registrations": items, "next": next_url})
+
+
+async def list_deliveries(request: web.Request) -> web.Response:
+    """The event's mail: counts per kind and status, and the latest rows (with errors)."""
+    _organizer_, event = await _managed_event(request)
+    status = request.query.get("status") or None
+    if status is not None and status not in deliveries_service.STATUSES:
+        return json_error(422, "invalid_input", "Please correct the parameters.",
+                          {"status": "one of " + ", ".join(deliveries_service.STATUSES)})
+    db = resources(request).db
+    rows = await deliveries_service.recent(db, event.id, status, limit=500)
+    return json_response({
+        "summary": await deliveries_service.summary(db, event.id),
+        "deliveries": [{
+            "id": r["id"], "kind": r["kind"], "detail": r["detail"],
+            "registration_id": r["registration_id"], "recipient": r["recipient"],
+            "status": r["status"], "attempts": r["attempts"], "due_at": r["due_at"],
+            "sent_at": r["sent_at"], "last_error": r["last_error"],
+        } for r in rows],
+    })
 
 
 async def _attendance(request: web.Request, event: Event, regs: list[Registration]) -> dict:
