@@ -10,7 +10,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from webinar.deliveries import RunStats, deliver_due
 from webinar.links import mail_domain
-from webinar.notices import plan_from_log
+from webinar.notices import PLAN_BATCH, plan_from_log
 from webinar.resources import Resources
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,9 @@ class Runner:
         """Plan everything the log asks for, then deliver until nothing is due."""
         total = RunStats()
         domain = mail_domain(self.res.settings)
-        while await plan_from_log(self.res.db, self.res.now(), domain):
+        # Plan what the log holds now, then deliver: entries that keep arriving are for the
+        # next pass (the nudge asks for it), so a burst of sign-ups cannot starve delivery.
+        while await plan_from_log(self.res.db, self.res.now(), domain) == PLAN_BATCH:
             pass
         while True:
             stats = await deliver_due(self.res)

@@ -152,23 +152,27 @@ async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration
             await sql.mark_final(tx, row["id"], "skipped", reason, to_db(now))
         stats.skipped += 1
         return
-    try:
-        msg = build(res, kind=row["kind"], event=event, reg=reg,
-                    message_id=row["message_id"], now=now)
-        async with pass_.slots:
+    # The slot is held from the claim check until 'sent' is committed: at most
+    # smtp_connections mails are ever accepted by the relay without being recorded,
+    # which is the crash window the module docstring promises.
+    async with pass_.slots:
+        try:
             if not await pass_.still_ours(res, row["id"]):
                 return
+            msg = build(res, kind=row["kind"], event=event, reg=reg,
+                        message_id=row["message_id"], now=now)
             await res.mailer.send(msg)
-    except MailError as exc:
-        await _record_failure(res, row, str(exc)[:500], temporary=exc.temporary, stats=stats)
-        return
-    except Exception as exc:
-        log.exception("could not build or send delivery %s", row["id"])
-        await _record_failure(res, row, f"{type(exc).__name__}: {exc}"[:500],
-                              temporary=True, stats=stats)
-        return
-    async with db.transaction() as tx:
-        await sql.mark_sent(tx, row["id"], to_db(res.now()))
+        except MailError as exc:
+            await _record_failure(res, row, str(exc)[:500], temporary=exc.temporary,
+                                  stats=stats)
+            return
+        except Exception as exc:
+            log.exception("could not build or send delivery %s", row["id"])
+            await _record_failure(res, row, f"{type(exc).__name__}: {exc}"[:500],
+                                  temporary=True, stats=stats)
+            return
+        async with db.transaction() as tx:
+            await sql.mark_sent(tx, row["id"], to_db(res.now()))
     stats.sent += 1
 
 

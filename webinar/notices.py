@@ -109,7 +109,11 @@ class Planner:
                 await self.plan(f"update:{reg['id']}:s{event.sequence}", "update", event, reg, at)
 
 
-async def plan_from_log(db: Database, now: datetime, domain: str, batch: int = 500) -> int:
+PLAN_BATCH = 500
+
+
+async def plan_from_log(db: Database, now: datetime, domain: str,
+                        batch: int = PLAN_BATCH) -> int:
     """Process the log entries after this consumer's cursor. Returns how many."""
     position = await eventlog.cursor_position(db, CONSUMER)
     entries = await eventlog.read_after(db, position, batch)
