@@ -73,3 +73,26 @@ def test_scheduler_process_starts_and_stops_cleanly(env):
         assert proc.wait(timeout=20) == 0
     finally:
         proc.kill()
+
+
+def test_demo_seeds_a_full_forum_and_an_open_workshop(tmp_path):
+    import asyncio
+
+    from webinar.demo import seed
+    from webinar.settings import Settings
+
+    settings = Settings(data_dir=tmp_path, secret_key="x")
+    summary = asyncio.run(seed(settings))
+    assert "140 confirmed" in summary and "waitlisted" in summary
+    assert "already there" in asyncio.run(seed(settings))
+    db = sqlite3.connect(tmp_path / "webinar.db")
+    by_status = dict(db.execute(
+        "SELECT r.status, COUNT(*) FROM registrations r JOIN events e ON e.id = r.event_id"
+        " WHERE e.slug = 'foro-gobierno-digital' GROUP BY r.status").fetchall())
+    assert by_status["confirmed"] == 140 and by_status["waitlisted"] >= 1
+    assert by_status["cancelled"] >= 1
+    sectors = {r[0] for r in db.execute("SELECT DISTINCT sector FROM registrations")}
+    assert sectors == {"academic", "cooperation", "public", "private"}
+    workshop = db.execute("SELECT COUNT(*) FROM registrations r JOIN events e ON"
+                          " e.id = r.event_id WHERE e.slug = 'taller-datos-abiertos'").fetchone()
+    assert workshop[0] == 12

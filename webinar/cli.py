@@ -92,8 +92,9 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
     url = f"http://{args.host}:{args.port}/"
     print(f"Webinar is running: open {url}", flush=True)
     if args.demo:
-        print(f"  the sample forum: {url}events/foro-gobierno-digital", flush=True)
-        print(f"  organizer pages:  {url}admin/  (demo@example.org / demo-password)", flush=True)
+        print(f"  a full forum, with a waitlist: {url}events/foro-gobierno-digital", flush=True)
+        print(f"  a workshop with free seats:  {url}events/taller-datos-abiertos", flush=True)
+        print(f"  organizer pages: {url}admin/  (demo@example.org / demo-password)", flush=True)
     web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
 
 

@@ -14,6 +14,7 @@ from webinar.schemas import EventFields, RegistrationIn
 from webinar.settings import Settings
 
 SLUG = "foro-gobierno-digital"
+WORKSHOP_SLUG = "taller-datos-abiertos"
 EMAIL = "demo@example.org"
 PASSWORD = "demo-password"  # noqa: S105 - the demo's documented sign-in
 
@@ -79,5 +80,21 @@ async def seed(settings: Settings) -> str:
         for token in tokens[3:60:7]:  # a few cancel, which promotes from the waitlist
             await registration.cancel(res.db, now, event, token)
         counts = await events.registration_counts(res.db, event)
+        # A second, smaller event with free seats, so a newcomer can register at once.
+        workshop_day = starts + timedelta(days=7)
+        workshop = await events.create(res.db, now, EventFields(
+            slug=WORKSHOP_SLUG, title="Taller: Datos abiertos para municipios",
+            description="Un taller práctico para equipos municipales.",
+            starts_at=(workshop_day + timedelta(hours=6)).astimezone(UTC),
+            ends_at=(workshop_day + timedelta(hours=7, minutes=30)).astimezone(UTC),
+            timezone="America/Guatemala", join_url="https://meet.example.org/taller-datos",
+            capacity=40, organizer_emails=[EMAIL], status="published",
+        ), organizer.id)
+        for i in range(12):
+            sector = sectors[i % 4]
+            await registration.register(res.db, now, workshop, RegistrationIn(
+                name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                email=f"taller{i + 1:02d}@example.org", organization=rng.choice(ORGS[sector]),
+                sector=sector, country="GT", language="es", consent=True))
     return (f"demo: {SLUG} with {counts['confirmed']} confirmed, {counts['waitlisted']} "
             f"waitlisted, {counts['cancelled']} cancelled")

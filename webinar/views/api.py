@@ -192,7 +192,8 @@ async def create_registration(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     allowed, wait = request.app[RATE_LIMITER].allow(client_address(request))
     if not allowed:
-        return json_error(429, "rate_limited", "Too many requests; try again in a minute.",
+        return json_error(429, "rate_limited",
+                          gettext(request)("Too many requests; try again in a minute."),
                           headers={"Retry-After": str(int(wait) + 1)})
     body = await _json_object(request, PUBLIC_BODY_LIMIT)
     body.setdefault("language", lang(request))
