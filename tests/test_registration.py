@@ -285,3 +285,28 @@ async def test_concurrent_form_posts_respect_capacity(client):
     assert all(r.status == 303 for r in results)
     statuses = [r["status"] for r in await rows(client, event["slug"])]
     assert statuses.count("confirmed") == 5 and statuses.count("waitlisted") == 10
+
+
+async def test_capacity_holds_across_two_processes_on_one_database(client, settings):
+    """Two independent connections (as the web and scheduler processes have) racing for
+    the last seats: SQLite's write lock, taken by BEGIN IMMEDIATE, keeps the count right."""
+    from webinar import events as events_service
+    from webinar import registration as registration_service
+    from webinar.resources import open_resources
+    from webinar.schemas import RegistrationIn
+
+    await create_event(client, capacity=10)
+    res = resources_of(client)
+    async with open_resources(settings, res.clock) as other:
+        event = await events_service.get(res.db, "foro-digital")
+
+        def data(n):
+            return RegistrationIn.model_validate(person(n))
+
+        await asyncio.gather(*(
+            registration_service.register((res if n % 2 else other).db, res.now(), event,
+                                          data(n))
+            for n in range(30)
+        ))
+    statuses = [r["status"] for r in await rows(client, "foro-digital")]
+    assert statuses.count("confirmed") == 10 and statuses.count("waitlisted") == 20
