@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from webinar.clock import from_db, to_db
 from webinar.data import deliveries as sql
 from webinar.data import events as events_sql
+from webinar.data import registrations as reg_sql
 from webinar.db import Database, Row
 from webinar.events import Event
 from webinar.mail import MailError
@@ -131,16 +132,8 @@ class _Pass:
 
 
 async def _registrations(db: Database, ids: list[int]) -> dict[int, Registration]:
-    out: dict[int, Registration] = {}
-    unique = sorted(set(i for i in ids if i is not None))
-    for start in range(0, len(unique), 500):
-        chunk = unique[start:start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        rows = await db.fetchall(
-            f"SELECT * FROM registrations WHERE id IN ({marks})", chunk  # noqa: S608
-        )
-        out.update({r["id"]: Registration.from_row(r) for r in rows})
-    return out
+    rows = await reg_sql.by_ids(db, sorted({i for i in ids if i is not None}))
+    return {r["id"]: Registration.from_row(r) for r in rows}
 
 
 async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration | None,

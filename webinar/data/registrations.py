@@ -19,6 +19,17 @@ async def by_id(db: Database | Transaction, registration_id: int) -> Row | None:
     return await db.fetchone("SELECT * FROM registrations WHERE id = ?", (registration_id,))
 
 
+async def by_ids(db: Database | Transaction, ids: list[int]) -> list[Row]:
+    rows: list[Row] = []
+    for start in range(0, len(ids), 500):  # SQLite caps the number of parameters
+        chunk = ids[start:start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows += await db.fetchall(
+            f"SELECT * FROM registrations WHERE id IN ({marks})", chunk  # noqa: S608
+        )
+    return rows
+
+
 async def count_confirmed(db: Database | Transaction, event_id: int) -> int:
     return int(await db.fetchval(
         "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND status = 'confirmed'",
