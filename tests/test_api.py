@@ -172,3 +172,13 @@ async def test_unknown_api_route_and_method_are_json(client):
     assert resp.status == 404 and (await resp.json())["error"] == "not_found"
     resp = await client.delete("/api/v1/events/x")
     assert resp.status == 405 and (await resp.json())["error"] == "method_not_allowed"
+
+
+async def test_front_page_lists_upcoming_published_events(client, clock):
+    token = await organizer_token(client)
+    await create_event(client, token, slug="open-one", title="Foro abierto")
+    await create_event(client, token, slug="draft-one", title="Borrador", status="draft")
+    html = await (await client.get("/")).text()
+    assert "Foro abierto" in html and "Borrador" not in html
+    clock.advance(days=10)
+    assert "Foro abierto" not in await (await client.get("/")).text()

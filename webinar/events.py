@@ -201,3 +201,10 @@ async def registration_counts(db: Database, event: Event) -> dict[str, int]:
 
 async def listing(db: Database) -> list[Row]:
     return await sql.listing(db)
+
+
+async def upcoming(db: Database, now: datetime) -> list[Event]:
+    """Published events not over yet, soonest first: the public front page."""
+    events = [Event.from_row(row) for row in await sql.listing(db)]
+    return sorted((e for e in events if e.status == "published" and e.ends_at > now),
+                  key=lambda e: e.starts_at)

@@ -40,13 +40,8 @@ async def healthz(request: web.Request) -> web.Response:
 
 async def index(request: web.Request) -> web.Response:
     res = resources(request)
-    now = res.now()
-    upcoming = [
-        Event.from_row(row) for row in await events_service.listing(res.db)
-        if row["status"] == "published"
-    ]
-    upcoming = sorted((e for e in upcoming if e.ends_at > now), key=lambda e: e.starts_at)
-    return render(request, "index.html", {"events": upcoming})
+    return render(request, "index.html",
+                  {"events": await events_service.upcoming(res.db, res.now())})
 
 
 async def _public_event(request: web.Request) -> Event:
