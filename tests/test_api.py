@@ -101,6 +101,9 @@ async def test_patch_validates_the_merged_event(client):
                               json={"ends_at": (EVENT_START - timedelta(hours=1)).isoformat()},
                               headers={"Authorization": f"Bearer {token}"})
     assert resp.status == 422
+    resp = await client.patch("/api/v1/events/foro-digital", json={"surprise": 1},
+                              headers={"Authorization": f"Bearer {token}"})
+    assert resp.status == 422 and "surprise" in (await resp.json())["errors"]
 
 
 async def test_other_organizers_cannot_patch(client):

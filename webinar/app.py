@@ -10,7 +10,7 @@ from aiohttp import web
 
 from webinar.clock import SystemClock
 from webinar.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, pick_language, translations
-from webinar.keys import CSRF, RATE_LIMITER, RESOURCES, SCHEDULER
+from webinar.keys import CSRF, RATE_LIMITER, RESOURCES
 from webinar.request_keys import LANG, LANG_CHOSEN
 from webinar.resources import open_resources
 from webinar.security import Csrf, RateLimiter
@@ -125,7 +125,6 @@ def create_app(settings: Settings | None = None, *, clock=None,
                 from scheduler.runner import Runner
 
                 runner = Runner(res)
-                app[SCHEDULER] = runner
                 res.nudge = runner.nudge
                 await runner.start()
                 try:

@@ -14,10 +14,10 @@ import asyncio
 import logging
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from webinar.clock import from_db, to_db
+from webinar.clock import to_db
 from webinar.data import deliveries as sql
 from webinar.data import events as events_sql
 from webinar.data import registrations as reg_sql
@@ -49,7 +49,6 @@ class RunStats:
     skipped: int = 0
     retried: int = 0
     failed: int = 0
-    errors: list[str] = field(default_factory=list)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -181,14 +180,9 @@ async def _record_failure(res: Resources, row: Row, error: str, *, temporary: bo
         else:
             await sql.mark_final(tx, row["id"], "failed", error, to_db(now))
             stats.failed += 1
-    stats.errors.append(error)
     log.warning("delivery %s (%s) %s: %s", row["id"], row["kind"],
                 "will retry" if temporary and attempts < MAX_ATTEMPTS else "failed",
                 redact(error))
-
-
-async def next_due(db: Database) -> datetime | None:
-    return from_db(await sql.next_due(db))
 
 
 async def summary(db: Database, event_id: int) -> dict[str, dict[str, int]]:
@@ -197,7 +191,3 @@ async def summary(db: Database, event_id: int) -> dict[str, dict[str, int]]:
 
 async def recent(db: Database, event_id: int, status: str | None, limit: int) -> list[Row]:
     return await sql.listing(db, event_id, status, limit)
-
-
-async def for_registration(db: Database, registration_id: int) -> list[Row]:
-    return await sql.for_registration(db, registration_id)

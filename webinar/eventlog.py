@@ -69,7 +69,3 @@ async def move_cursor(tx: Transaction, name: str, position: int, at: datetime) -
         " updated_at = excluded.updated_at",
         (name, position, to_db(at)),
     )
-
-
-async def last_position(db: Database) -> int:
-    return int(await db.fetchval("SELECT COALESCE(MAX(id), 0) FROM event_log") or 0)

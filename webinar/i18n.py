@@ -87,11 +87,6 @@ def format_when(moment: datetime, timezone: str, lang: str) -> str:
     return f"{date}, {time} ({place}, {utc_offset_label(local)})"
 
 
-def format_time_only(moment: datetime, timezone: str, lang: str) -> str:
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{format_time(local, format='HH:mm', locale=lang)} ({utc_offset_label(local)})"
-
-
 # Codes babel lists as territories that are not ISO 3166-1 countries.
 _NOT_COUNTRIES = {
     "AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "XA", "XB", "XK", "ZZ",
@@ -121,7 +116,3 @@ def countries(lang: str) -> tuple[tuple[str, str], ...]:
 @cache
 def country_codes() -> frozenset[str]:
     return frozenset(code for code, _name in countries("en"))
-
-
-def country_name(code: str, lang: str) -> str:
-    return dict(countries(lang)).get(code, code)

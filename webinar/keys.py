@@ -8,4 +8,3 @@ from webinar.security import Csrf, RateLimiter
 RESOURCES = web.AppKey("resources", Resources)
 CSRF = web.AppKey("csrf", Csrf)
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
-SCHEDULER = web.AppKey("scheduler", object)

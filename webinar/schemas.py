@@ -282,31 +282,6 @@ class EventFields(BaseModel):
         return self
 
 
-class EventPatch(BaseModel):
-    """PATCH body: any field of the create body. Checked again as a whole once merged."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    title: Any = None
-    description: Any = None
-    speakers: Any = None
-    starts_at: Any = None
-    ends_at: Any = None
-    timezone: Any = None
-    join_url: Any = None
-    capacity: Any = None
-    sectors: Any = None
-    reminders: Any = None
-    report_delay: Any = None
-    organizer_emails: Any = None
-    doors_open_minutes: Any = None
-    recording_url: Any = None
-    min_minutes_attended: Any = None
-    status: Any = None
-    registration_open: Any = None
-    slug: Any = None
-
-
 def field_errors(exc: ValidationError, translate=lambda s: s) -> dict[str, str]:
     """{field: message}, the first error of each field, translated."""
     errors: dict[str, str] = {}

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from webinar.i18n import LANGUAGE_COOKIE, format_when, translations
 from webinar.keys import CSRF, RESOURCES
-from webinar.request_keys import LANG, LANG_CHOSEN, ORGANIZER
+from webinar.request_keys import LANG, LANG_CHOSEN
 from webinar.resources import Resources
 from webinar.security import CSRF_FIELD
 
@@ -45,7 +45,6 @@ def render(request: web.Request, template: str, context: dict[str, Any] | None =
         "csrf_token": csrf.token_for(request),
         "when": lambda moment, tz: format_when(moment, tz, language),
         "base_url": res.settings.base_url,
-        "organizer": request.get(ORGANIZER),
     }
     ctx.update(context or {})
     body = res.templates.get_template(template).render(ctx)

@@ -85,14 +85,6 @@ async def mark_sent(tx: Transaction, delivery_id: int, now: str) -> None:
     )
 
 
-async def mark_many_sent(tx: Transaction, ids: list[int], now: str) -> None:
-    await tx.executemany(
-        "UPDATE deliveries SET status = 'sent', sent_at = ?, lease_until = NULL,"
-        " last_error = NULL, updated_at = ? WHERE id = ?",
-        [(now, now, i) for i in ids],
-    )
-
-
 async def mark_retry(tx: Transaction, delivery_id: int, error: str, next_at: str,
                      now: str) -> None:
     await tx.execute(
@@ -108,13 +100,6 @@ async def mark_final(tx: Transaction, delivery_id: int, status: str, error: str,
         "UPDATE deliveries SET status = ?, lease_until = NULL, last_error = ?, updated_at = ?"
         " WHERE id = ?",
         (status, error, now, delivery_id),
-    )
-
-
-async def next_due(db: Database) -> str | None:
-    return await db.fetchval(
-        "SELECT MIN(CASE WHEN status = 'pending' THEN next_attempt_at ELSE lease_until END)"
-        " FROM deliveries WHERE status IN ('pending', 'sending')"
     )
 
 
@@ -140,9 +125,3 @@ async def listing(db: Database, event_id: int, status: str | None, limit: int) -
     sql += " ORDER BY d.updated_at DESC, d.id DESC LIMIT ?"
     params.append(limit)
     return await db.fetchall(sql, params)
-
-
-async def for_registration(db: Database, registration_id: int) -> list[Row]:
-    return await db.fetchall(
-        "SELECT * FROM deliveries WHERE registration_id = ? ORDER BY id", (registration_id,)
-    )

@@ -43,7 +43,7 @@ async def slug_taken(tx: Transaction, slug: str) -> bool:
     return await tx.fetchval("SELECT 1 FROM events WHERE slug = ?", (slug,)) is not None
 
 
-async def listing(db: Database, organizer_id: int | None = None) -> list[Row]:
+async def listing(db: Database) -> list[Row]:
     return await db.fetchall(
         "SELECT e.*,"
         " (SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id"

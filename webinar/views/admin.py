@@ -10,7 +10,6 @@ from webinar import organizers as organizers_service
 from webinar.events import Event, EventNotFound
 from webinar.keys import CSRF, RATE_LIMITER
 from webinar.organizers import SESSION_LIFETIME, Organizer
-from webinar.request_keys import ORGANIZER
 from webinar.security import client_address
 from webinar.web import gettext, read_form, render, resources
 
@@ -41,7 +40,6 @@ async def _require(request: web.Request) -> Organizer:
     if organizer is None:
         raise web.HTTPSeeOther(
             request.app.router["admin_login"].url_for().with_query(next=request.path))
-    request[ORGANIZER] = organizer
     return organizer
 
 
