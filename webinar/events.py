@@ -98,6 +98,10 @@ class Event:
     def is_public(self) -> bool:
         return self.status in ("published", "cancelled")
 
+    def seats_left(self, confirmed: int) -> int | None:
+        """Free seats given the confirmed count; None when capacity is unlimited."""
+        return None if self.capacity is None else max(0, self.capacity - confirmed)
+
     def accepts_registrations(self, now: datetime) -> bool:
         return self.status == "published" and self.registration_open and now < self.ends_at
 
@@ -166,16 +170,18 @@ async def update(db: Database, now: datetime, event: Event, fields: EventFields)
     iCalendar SEQUENCE and logs event.rescheduled (registrants get an update and their
     reminders are re-planned); a larger capacity promotes from the waitlist."""
     new = _columns(fields)
-    old = _columns(EventFields.model_validate(event.fields()))
-    changed = {k: v for k, v in new.items() if old[k] != v}
-    if not changed:
-        return event
-    moved = "starts_at" in changed or "ends_at" in changed
     async with db.transaction() as tx:
+        # Compare with what is stored now, inside the transaction: no lost update, and no
+        # re-validation of old data against rules added since it was stored.
+        stored = await sql.by_id(tx, event.id)
+        changed = {k: v for k, v in new.items() if stored[k] != v}
+        if not changed:
+            return Event.from_row(stored)
+        moved = "starts_at" in changed or "ends_at" in changed
         if "slug" in changed and await sql.slug_taken(tx, fields.slug):
             raise SlugTaken(fields.slug)
         if moved:
-            changed["sequence"] = event.sequence + 1
+            changed["sequence"] = stored["sequence"] + 1
         row = await sql.update(tx, event.id, changed, to_db(now))
         updated = Event.from_row(row)
         await eventlog.append(tx, eventlog.EVENT_UPDATED, at=now, event_id=event.id,
@@ -184,12 +190,12 @@ async def update(db: Database, now: datetime, event: Event, fields: EventFields)
             await eventlog.append(
                 tx, eventlog.EVENT_RESCHEDULED, at=now, event_id=event.id,
                 payload={"sequence": updated.sequence, "moved": moved,
-                         "previous_starts_at": to_db(event.starts_at)},
+                         "previous_starts_at": stored["starts_at"]},
             )
         if "status" in changed and updated.status == "cancelled":
             await eventlog.append(tx, eventlog.EVENT_CANCELLED, at=now, event_id=event.id)
         if updated.status == "published":
-            from webinar.registration import fill_free_seats
+            from webinar.registration import fill_free_seats  # it imports this module
 
             await fill_free_seats(tx, updated, now)
     return updated
@@ -199,8 +205,11 @@ async def registration_counts(db: Database, event: Event) -> dict[str, int]:
     return await reg_sql.counts(db, event.id)
 
 
-async def listing(db: Database) -> list[Row]:
-    return await sql.listing(db)
+async def managed_by(db: Database, organizer_id: int,
+                     organizer_email: str) -> list[tuple[Event, Row]]:
+    """The events this organizer may manage, newest first, each with its counts row."""
+    pairs = [(Event.from_row(row), row) for row in await sql.listing(db)]
+    return [(e, row) for e, row in pairs if e.can_manage(organizer_id, organizer_email)]
 
 
 async def upcoming(db: Database, now: datetime) -> list[Event]:

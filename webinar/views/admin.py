@@ -7,7 +7,7 @@ from aiohttp import web
 from webinar import deliveries as deliveries_service
 from webinar import events as events_service
 from webinar import organizers as organizers_service
-from webinar.events import Event, EventNotFound
+from webinar.events import EventNotFound
 from webinar.keys import CSRF, RATE_LIMITER
 from webinar.organizers import SESSION_LIFETIME, Organizer
 from webinar.security import client_address
@@ -92,13 +92,10 @@ async def logout(request: web.Request) -> web.Response:
 
 async def dashboard(request: web.Request) -> web.Response:
     organizer = await _require(request)
-    rows = await events_service.listing(resources(request).db)
-    items = []
-    for row in rows:
-        event = Event.from_row(row)
-        if event.can_manage(organizer.id, organizer.email):
-            items.append({"event": event, "confirmed": row["confirmed"],
-                          "waitlisted": row["waitlisted"]})
+    managed = await events_service.managed_by(resources(request).db, organizer.id,
+                                              organizer.email)
+    items = [{"event": event, "confirmed": row["confirmed"], "waitlisted": row["waitlisted"]}
+             for event, row in managed]
     return render(request, "admin/dashboard.html", {"items": items})
 
 

@@ -108,8 +108,7 @@ async def event_json(request: web.Request, event: Event, full: bool) -> dict:
         "status": event.status,
         "registration_open": event.accepts_registrations(res.now()),
         "registered": counts["confirmed"], "waitlisted": counts["waitlisted"],
-        "seats_left": None if event.capacity is None
-        else max(0, event.capacity - counts["confirmed"]),
+        "seats_left": event.seats_left(counts["confirmed"]),
         "url": f"{res.settings.base_url}/events/{event.slug}",
     }
     if full:

@@ -6,10 +6,11 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from webinar import events as events_service
+from webinar import joining
 from webinar import registration as registration_service
 from webinar.calendar import invite
 from webinar.events import Event, EventNotFound
-from webinar.i18n import LANGUAGE_COOKIE, N_, countries, translations
+from webinar.i18n import LANGUAGE_COOKIE, countries
 from webinar.keys import CSRF, RATE_LIMITER
 from webinar.links import join_link, mail_domain, manage_link
 from webinar.registration import Registration, RegistrationClosed, RegistrationNotFound
@@ -57,12 +58,11 @@ async def _public_event(request: web.Request) -> Event:
 async def _event_context(request: web.Request, event: Event) -> dict:
     res = resources(request)
     counts = await events_service.registration_counts(res.db, event)
-    seats_left = None if event.capacity is None else max(0, event.capacity - counts["confirmed"])
     return {
         "event": event,
         "open": event.accepts_registrations(res.now()),
         "ended": res.now() >= event.ends_at,
-        "seats_left": seats_left,
+        "seats_left": event.seats_left(counts["confirmed"]),
         "countries": countries(lang(request)),
         "sectors": [(s.code, s.label(lang(request))) for s in event.sectors],
     }
@@ -177,29 +177,16 @@ async def cancel(request: web.Request) -> web.Response:
         request.app.router["manage"].url_for(token=reg.token).with_query(cancelled="1"))
 
 
-JOIN_STATES = {
-    "cancelled": N_("Your registration has been cancelled."),
-    "waitlisted": N_("You are on the waitlist. We will write to you if a seat frees up."),
-}
-
-
 async def join(request: web.Request) -> web.Response:
     """The personal join link: on time, straight to the platform; otherwise a page that
     says why not yet (with the start time) or what is left (the recording)."""
     reg, event = await _by_token(request)
     res = resources(request)
-    now = res.now()
-    ctx = {"event": event, "reg": reg, "manage_link": manage_link(res.settings, reg)}
-    if event.status == "cancelled":
-        return render(request, "join.html", {**ctx, "state": "event_cancelled"})
-    if reg.status != "confirmed":
-        return render(request, "join.html", {**ctx, "state": reg.status,
-                                             "message": translations(lang(request)).gettext(
-                                                 JOIN_STATES[reg.status])})
-    if now >= event.ends_at:
-        return render(request, "join.html", {**ctx, "state": "ended"})
-    if now < event.doors_open_at() or not event.join_url:
-        seconds = max(30, min(300, int((event.doors_open_at() - now).total_seconds())))
-        return render(request, "join.html", {**ctx, "state": "waiting", "refresh": seconds},
-                      headers={"Cache-Control": "no-store"})
-    raise web.HTTPSeeOther(event.join_url, headers={"Cache-Control": "no-store"})
+    decision = joining.decide(event, reg, res.now())
+    no_store = {"Cache-Control": "no-store"}
+    if decision.enters:
+        raise web.HTTPSeeOther(event.join_url, headers=no_store)
+    return render(request, "join.html", {
+        "event": event, "reg": reg, "manage_link": manage_link(res.settings, reg),
+        "state": decision.state, "refresh": decision.refresh_seconds,
+    }, headers=no_store)
