@@ -171,3 +171,19 @@ def test_english_shows_the_source_text():
 ])
 def test_pick_language(explicit, cookie, accept, expected):
     assert pick_language(explicit, cookie, accept) == expected
+
+
+def test_no_string_is_hidden_from_extraction():
+    """`gettext(request)("text")` translates at run time but the extractor never sees the
+    text (it is the argument of a second call): write `_ = gettext(request)` first."""
+    import re
+    from pathlib import Path
+
+    hidden = re.compile(r"gettext\([^()\"']*\)\(")
+    root = Path(__file__).resolve().parent.parent
+    offenders = [f"{path.relative_to(root)}:{n}"
+                 for folder in ("webinar", "scheduler")
+                 for path in sorted((root / folder).rglob("*.py"))
+                 for n, line in enumerate(path.read_text().splitlines(), 1)
+                 if hidden.search(line)]
+    assert offenders == [], offenders

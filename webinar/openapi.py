@@ -5,7 +5,15 @@ from __future__ import annotations
 import copy
 from functools import lru_cache
 
-from webinar.schemas import SLUG, EventFields, RegistrationIn
+from pydantic import BaseModel
+
+from webinar.schemas import (
+    SLUG,
+    DeliveriesQuery,
+    EventFields,
+    RegistrationIn,
+    RegistrationsQuery,
+)
 
 # Durations as webinar.durations reads them: 30s, 10m, 1h, 1d, 1h30m.
 DURATION = r"^(?:\d+[dhms])+$"
@@ -68,6 +76,20 @@ REGISTRATION_EXAMPLE = {
     "position": "Analista", "sector": "public", "country": "GT", "language": "es",
     "consent": True,
 }
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict]:
+    """Query parameters documented from the pydantic model that parses them."""
+    params = []
+    for name, schema in model.model_json_schema()["properties"].items():
+        # A query parameter is absent or a string, never JSON null.
+        branches = [b for b in schema.pop("anyOf", []) if b.get("type") != "null"]
+        if branches:
+            schema.update(branches[0])
+        if schema.get("default", 0) is None:
+            del schema["default"]
+        params.append({"name": name, "in": "query", "schema": schema})
+    return params
 
 
 def _json(schema_ref: str, example: dict | None = None) -> dict:
@@ -156,9 +178,7 @@ def _document(base_url: str) -> dict:
                 "get": {
                     "summary": "The event's mail: counts by kind and status, latest 500 rows",
                     "security": bearer,
-                    "parameters": [{"name": "status", "in": "query", "schema": {
-                        "type": "string",
-                        "enum": ["pending", "sending", "sent", "failed", "skipped"]}}],
+                    "parameters": _query_parameters(DeliveriesQuery),
                     "responses": {
                         "200": {"description": "the mail", "content": {"application/json": {
                             "schema": {"type": "object", "required": ["summary", "deliveries"],
@@ -188,14 +208,7 @@ def _document(base_url: str) -> dict:
                 "get": {
                     "summary": "Registrations, oldest first, in pages",
                     "security": bearer,
-                    "parameters": [
-                        {"name": "limit", "in": "query",
-                         "schema": {"type": "integer", "minimum": 1, "maximum": 5000}},
-                        {"name": "after", "in": "query", "schema": {
-                            "type": "integer", "minimum": 0, "maximum": 2**63 - 1}},
-                        {"name": "status", "in": "query", "schema": {
-                            "type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]}},
-                    ],
+                    "parameters": _query_parameters(RegistrationsQuery),
                     "responses": {
                         "200": {"description": "a page", "content": {"application/json": {
                             "schema": {"type": "object", "required": ["registrations", "next"],

@@ -61,12 +61,24 @@ def json_response(data: Any, status: int = 200, headers: dict | None = None) -> 
                              dumps=lambda d: json.dumps(d, ensure_ascii=False))
 
 
-def json_error(status: int, error: str, message: str,
-               errors: dict[str, str] | None = None, headers: dict | None = None) -> web.Response:
+def _error_body(error: str, message: str, errors: dict[str, str] | None) -> dict[str, Any]:
     body: dict[str, Any] = {"error": error, "message": message}
     if errors is not None:
         body["errors"] = errors
-    return json_response(body, status=status, headers=headers)
+    return body
+
+
+def json_error(status: int, error: str, message: str,
+               errors: dict[str, str] | None = None, headers: dict | None = None) -> web.Response:
+    return json_response(_error_body(error, message, errors), status=status, headers=headers)
+
+
+def json_exception(exc_class: type[web.HTTPException], error: str, message: str,
+                   errors: dict[str, str] | None = None,
+                   headers: dict | None = None) -> web.HTTPException:
+    """The same JSON answer as json_error, to raise from a helper deep in a view."""
+    return exc_class(text=json.dumps(_error_body(error, message, errors), ensure_ascii=False),
+                     content_type="application/json", headers=headers)
 
 
 async def read_body(request: web.Request, limit: int) -> bytes:
@@ -88,12 +100,12 @@ async def read_body(request: web.Request, limit: int) -> bytes:
 async def read_form(request: web.Request, limit: int = PUBLIC_BODY_LIMIT) -> dict[str, str]:
     ctype = request.content_type
     if ctype not in ("application/x-www-form-urlencoded", ""):
-        raise web.HTTPUnsupportedMediaType(text="send the form URL-encoded")
+        raise web.HTTPUnsupportedMediaType()
     raw = await read_body(request, limit)
     try:
         pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=100)
     except (UnicodeDecodeError, ValueError) as exc:
-        raise web.HTTPBadRequest(text="the form could not be read") from exc
+        raise web.HTTPBadRequest() from exc
     form: dict[str, str] = {}
     for key, value in pairs:
         form.setdefault(key, value)
@@ -106,10 +118,9 @@ async def read_json(request: web.Request, limit: int) -> Any:
     try:
         return json.loads(raw.decode("utf-8")) if raw else None
     except (UnicodeDecodeError, ValueError):
-        raise web.HTTPBadRequest(
-            text=json.dumps({"error": "malformed_json", "message": "The body is not valid JSON."}),
-            content_type="application/json",
-        ) from None
+        _ = gettext(request)
+        raise json_exception(web.HTTPBadRequest, "malformed_json",
+                             _("The body is not valid JSON.")) from None
 
 
 def set_language_cookie(request: web.Request, response: web.StreamResponse) -> None:

@@ -16,12 +16,19 @@ from webinar.links import join_link, manage_link
 from webinar.openapi import openapi_document
 from webinar.organizers import Organizer
 from webinar.registration import Registration, RegistrationClosed
-from webinar.schemas import EventFields, RegistrationIn, field_errors
+from webinar.schemas import (
+    DeliveriesQuery,
+    EventFields,
+    RegistrationIn,
+    RegistrationsQuery,
+    field_errors,
+)
 from webinar.security import client_address
 from webinar.web import (
     PUBLIC_BODY_LIMIT,
     gettext,
     json_error,
+    json_exception,
     json_response,
     lang,
     read_json,
@@ -29,9 +36,6 @@ from webinar.web import (
 )
 
 ORGANIZER_BODY_LIMIT = 256 * 1024
-PAGE_DEFAULT, PAGE_MAX = 500, 5000
-MAX_ID = 2**63 - 1  # SQLite's largest INTEGER: a larger `after` cannot even be queried
-STATUSES = ("confirmed", "waitlisted", "cancelled")
 
 
 def setup(app: web.Application) -> None:
@@ -58,9 +62,10 @@ async def _organizer(request: web.Request) -> Organizer:
     if scheme.lower() == "bearer" and token.strip():
         organizer = await organizers_service.by_bearer(resources(request).db, token.strip())
     if organizer is None:
-        raise web.HTTPUnauthorized(
-            text='{"error": "unauthorized", "message": "Send Authorization: Bearer TOKEN."}',
-            content_type="application/json", headers={"WWW-Authenticate": "Bearer"})
+        _ = gettext(request)
+        raise json_exception(web.HTTPUnauthorized, "unauthorized",
+                             _("Send Authorization: Bearer TOKEN."),
+                             headers={"WWW-Authenticate": "Bearer"})
     return organizer
 
 
@@ -82,11 +87,16 @@ async def _managed_event(request: web.Request) -> tuple[Organizer, Event]:
 async def _json_object(request: web.Request, limit: int) -> dict:
     body = await read_json(request, limit)
     if not isinstance(body, dict):
-        raise web.HTTPUnprocessableEntity(
-            text='{"error": "invalid_input", "message": "The body must be a JSON object.",'
-                 ' "errors": {"__all__": "The body must be a JSON object."}}',
-            content_type="application/json")
+        _ = gettext(request)
+        message = _("The body must be a JSON object.")
+        raise json_exception(web.HTTPUnprocessableEntity, "invalid_input", message,
+                             {"__all__": message})
     return body
+
+
+def _query(request: web.Request) -> dict[str, str]:
+    """Query parameters with empty ones left out (`?status=` means no filter)."""
+    return {k: v for k, v in request.query.items() if v}
 
 
 def _invalid(request: web.Request, exc: ValidationError) -> web.Response:
@@ -191,8 +201,8 @@ async def create_registration(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     allowed, wait = request.app[RATE_LIMITER].allow(client_address(request))
     if not allowed:
-        return json_error(429, "rate_limited",
-                          gettext(request)("Too many requests; try again in a minute."),
+        _ = gettext(request)
+        return json_error(429, "rate_limited", _("Too many requests; try again in a minute."),
                           headers={"Retry-After": str(int(wait) + 1)})
     body = await _json_object(request, PUBLIC_BODY_LIMIT)
     body.setdefault("language", lang(request))
@@ -215,37 +225,25 @@ async def create_registration(request: web.Request) -> web.Response:
 
 async def list_registrations(request: web.Request) -> web.Response:
     _organizer_, event = await _managed_event(request)
-    errors = {}
     try:
-        limit = int(request.query.get("limit", PAGE_DEFAULT))
-        if not 1 <= limit <= PAGE_MAX:
-            raise ValueError
-    except ValueError:
-        errors["limit"] = f"a whole number from 1 to {PAGE_MAX}"
-    try:
-        after = int(request.query.get("after", 0))
-        if not 0 <= after <= MAX_ID:
-            raise ValueError
-    except ValueError:
-        errors["after"] = "a registration id"
-    status = request.query.get("status") or None
-    if status is not None and status not in STATUSES:
-        errors["status"] = "one of " + ", ".join(STATUSES)
-    if errors:
-        return json_error(422, "invalid_input", "Please correct the parameters.", errors)
-    regs = await registration_service.page(resources(request).db, event, after, limit, status)
-    attendance = await _attendance(request, event, regs)
+        query = RegistrationsQuery.model_validate(_query(request))
+    except ValidationError as exc:
+        return _invalid(request, exc)
+    regs = await registration_service.page(resources(request).db, event, query.after,
+                                           query.limit, query.status)
     items = []
     for reg in regs:
         item = registration_json(request, reg)
-        item.update(attendance.get(reg.id, {"attended": False, "minutes": 0}))
+        # Attendance is recorded by a later part (join tracking, webhooks, exports); until
+        # it exists nobody reads as attended.
+        item.update(attended=False, minutes=0)
         items.append(item)
     next_url = None
-    if len(regs) == limit:
-        query = {"after": str(regs[-1].id), "limit": str(limit)}
-        if status:
-            query["status"] = status
-        url = request.app.router["api_registrations"].url_for(slug=event.slug).with_query(query)
+    if len(regs) == query.limit:
+        params = {"after": str(regs[-1].id), "limit": str(query.limit)}
+        if query.status:
+            params["status"] = query.status
+        url = request.app.router["api_registrations"].url_for(slug=event.slug).with_query(params)
         next_url = f"{resources(request).settings.base_url}{url}"
     return json_response({"registrations": items, "next": next_url})
 
@@ -253,10 +251,10 @@ async def list_registrations(request: web.Request) -> web.Response:
 async def list_deliveries(request: web.Request) -> web.Response:
     """The event's mail: counts per kind and status, and the latest rows (with errors)."""
     _organizer_, event = await _managed_event(request)
-    status = request.query.get("status") or None
-    if status is not None and status not in deliveries_service.STATUSES:
-        return json_error(422, "invalid_input", "Please correct the parameters.",
-                          {"status": "one of " + ", ".join(deliveries_service.STATUSES)})
+    try:
+        status = DeliveriesQuery.model_validate(_query(request)).status
+    except ValidationError as exc:
+        return _invalid(request, exc)
     db = resources(request).db
     rows = await deliveries_service.recent(db, event.id, status, limit=500)
     return json_response({
@@ -268,9 +266,3 @@ async def list_deliveries(request: web.Request) -> web.Response:
             "sent_at": r["sent_at"], "last_error": r["last_error"],
         } for r in rows],
     })
-
-
-async def _attendance(request: web.Request, event: Event, regs: list[Registration]) -> dict:
-    # Attendance is recorded by a later part (join tracking, webhooks, exports); until it
-    # exists every registration reads as not attended with 0 minutes.
-    return {}
