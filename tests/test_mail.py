@@ -336,7 +336,9 @@ async def test_deliveries_cli_and_admin_page(mail_client, smtp):
         "csrf_token": csrf_from(await page.text()), "next": "/admin/events/foro-digital"})
     assert resp.status == 200
     html = await resp.text()
-    assert "confirmation" in html and "persona1@example.org" in html and ">sent<" in html
+    # labels in the organizer's language, times in the event's zone with the offset
+    assert "confirmación" in html and "persona1@example.org" in html and ">enviado<" in html
+    assert "(UTC−06:00)" in html
 
 
 async def test_a_pass_that_lost_its_lease_does_not_send(mail_client, smtp, clock):

@@ -23,6 +23,7 @@ from webinar.data import events as events_sql
 from webinar.data import registrations as reg_sql
 from webinar.db import Database, Row
 from webinar.events import Event
+from webinar.i18n import N_
 from webinar.mail import MailError
 from webinar.messages import build
 from webinar.registration import Registration
@@ -37,6 +38,16 @@ def redact(text: str) -> str:
     return _ADDRESS.sub("<address>", text)
 
 STATUSES = ("pending", "sending", "sent", "failed", "skipped")
+STATUS_LABELS = {
+    "pending": N_("pending"), "sending": N_("sending"), "sent": N_("sent"),
+    "failed": N_("failed"), "skipped": N_("skipped"),
+}
+KIND_LABELS = {
+    "confirmation": N_("confirmation"), "waitlisted": N_("waitlist notice"),
+    "promoted": N_("seat freed up"), "cancelled": N_("cancellation"),
+    "reminder": N_("reminder"), "update": N_("schedule change"),
+    "resend": N_("links sent again"), "event_cancelled": N_("event cancelled"),
+}
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)

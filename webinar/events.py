@@ -13,7 +13,11 @@ from webinar.data import events as sql
 from webinar.data import registrations as reg_sql
 from webinar.db import Database, Row
 from webinar.durations import format_duration, parse_duration
+from webinar.i18n import N_
 from webinar.schemas import EventFields
+
+STATUS_LABELS = {"draft": N_("draft"), "published": N_("published"),
+                 "cancelled": N_("cancelled")}
 
 
 class EventNotFound(Exception):

@@ -14,7 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time, get_timezone_location
+from babel.dates import format_date, format_datetime, format_time, get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
@@ -85,6 +85,12 @@ def format_when(moment: datetime, timezone: str, lang: str) -> str:
     time = format_time(local, format="HH:mm", locale=lang)
     place = get_timezone_location(ZoneInfo(timezone), locale=lang)
     return f"{date}, {time} ({place}, {utc_offset_label(local)})"
+
+
+def format_short(moment: datetime, timezone: str, lang: str) -> str:
+    """'1/12/26, 9:00 (UTC−06:00)': for tables."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{format_datetime(local, format='short', locale=lang)} ({utc_offset_label(local)})"
 
 
 # Codes babel lists as territories that are not ISO 3166-1 countries.

@@ -7,11 +7,13 @@ from aiohttp import web
 from webinar import deliveries as deliveries_service
 from webinar import events as events_service
 from webinar import organizers as organizers_service
+from webinar.clock import from_db
 from webinar.events import EventNotFound
+from webinar.i18n import format_short
 from webinar.keys import CSRF, RATE_LIMITER
 from webinar.organizers import SESSION_LIFETIME, Organizer
 from webinar.security import client_address
-from webinar.web import gettext, read_form, render, resources
+from webinar.web import gettext, lang, read_form, render, resources
 
 SESSION_COOKIE = "admin_session"
 
@@ -96,7 +98,11 @@ async def dashboard(request: web.Request) -> web.Response:
                                               organizer.email)
     items = [{"event": event, "confirmed": row["confirmed"], "waitlisted": row["waitlisted"]}
              for event, row in managed]
-    return render(request, "admin/dashboard.html", {"items": items})
+    _ = gettext(request)
+    return render(request, "admin/dashboard.html", {
+        "items": items,
+        "status_label": lambda code: _(events_service.STATUS_LABELS.get(code, code)),
+    })
 
 
 async def event_page(request: web.Request) -> web.Response:
@@ -113,7 +119,11 @@ async def event_page(request: web.Request) -> web.Response:
     status = status if status in deliveries_service.STATUSES else None
     summary = await deliveries_service.summary(res.db, event.id)
     recent = await deliveries_service.recent(res.db, event.id, status, limit=200)
+    _ = gettext(request)
     return render(request, "admin/event.html", {
         "event": event, "counts": counts, "summary": summary, "deliveries": recent,
         "mail_status": status, "statuses": deliveries_service.STATUSES,
+        "status_label": lambda code: _(deliveries_service.STATUS_LABELS.get(code, code)),
+        "kind_label": lambda code: _(deliveries_service.KIND_LABELS.get(code, code)),
+        "local": lambda text: format_short(from_db(text), event.timezone, lang(request)),
     })
