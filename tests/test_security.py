@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from aiohttp import web
-
 from tests.conftest import create_event, person, register_api, submit_form
 from webinar.app import create_app
 
@@ -95,9 +93,6 @@ async def test_personal_data_stays_out_of_logs(client, caplog):
         await register_api(client, event["slug"], person(1, name="Zacarías Único"))
     assert "persona1@example.org" not in caplog.text and "Zacarías" not in caplog.text
 
-
-def test_app_factory_returns_an_application(settings):
-    assert isinstance(create_app(settings, embedded_scheduler=False), web.Application)
 
 
 async def test_event_page_is_small_and_compressed(client):
