@@ -92,6 +92,19 @@ def _query_parameters(model: type[BaseModel]) -> list[dict]:
     return params
 
 
+def _organizer_listing(summary: str, query: type[BaseModel], schema: dict) -> dict:
+    """A GET for an event's organizers: bearer token, query parameters, a JSON object."""
+    return {
+        "summary": summary,
+        "security": [{"bearer": []}],
+        "parameters": _query_parameters(query),
+        "responses": {
+            "200": {"description": summary, "content": {"application/json": {"schema": schema}}},
+            "401": _error("no valid token"), "403": _error("not an organizer"),
+            "422": _error("invalid parameters"), **COMMON_ERRORS},
+    }
+
+
 def _json(schema_ref: str, example: dict | None = None) -> dict:
     media = {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}
     if example is not None:
@@ -175,22 +188,15 @@ def _document(base_url: str) -> dict:
             },
             "/api/v1/events/{slug}/deliveries": {
                 "parameters": [SLUG_PARAM],
-                "get": {
-                    "summary": "The event's mail: counts by kind and status, latest 500 rows",
-                    "security": bearer,
-                    "parameters": _query_parameters(DeliveriesQuery),
-                    "responses": {
-                        "200": {"description": "the mail", "content": {"application/json": {
-                            "schema": {"type": "object", "required": ["summary", "deliveries"],
-                                       "properties": {
-                                           "summary": {"type": "object"},
-                                           "deliveries": {"type": "array", "items": {
-                                               "type": "object",
-                                               "required": ["id", "kind", "status",
-                                                            "attempts", "recipient"]}}}}}}},
-                        "401": _error("no valid token"), "403": _error("not an organizer"),
-                        "422": _error("invalid parameters"), **COMMON_ERRORS},
-                },
+                "get": _organizer_listing(
+                    "The event's mail: counts by kind and status, latest 500 rows",
+                    DeliveriesQuery,
+                    {"type": "object", "required": ["summary", "deliveries"], "properties": {
+                        "summary": {"type": "object"},
+                        "deliveries": {"type": "array", "items": {
+                            "type": "object",
+                            "required": ["id", "kind", "status", "attempts", "recipient"]}}}},
+                ),
             },
             "/api/v1/events/{slug}/registrations": {
                 "parameters": [SLUG_PARAM],
@@ -205,20 +211,14 @@ def _document(base_url: str) -> dict:
                         "422": _error("invalid fields"),
                         "429": _error("too many requests"), **COMMON_ERRORS},
                 },
-                "get": {
-                    "summary": "Registrations, oldest first, in pages",
-                    "security": bearer,
-                    "parameters": _query_parameters(RegistrationsQuery),
-                    "responses": {
-                        "200": {"description": "a page", "content": {"application/json": {
-                            "schema": {"type": "object", "required": ["registrations", "next"],
-                                       "properties": {
-                                           "registrations": {"type": "array", "items": {
-                                               "$ref": "#/components/schemas/Registration"}},
-                                           "next": {"type": ["string", "null"]}}}}}},
-                        "401": _error("no valid token"), "403": _error("not an organizer"),
-                        "422": _error("invalid parameters"), **COMMON_ERRORS},
-                },
+                "get": _organizer_listing(
+                    "Registrations, oldest first, in pages",
+                    RegistrationsQuery,
+                    {"type": "object", "required": ["registrations", "next"], "properties": {
+                        "registrations": {"type": "array", "items": {
+                            "$ref": "#/components/schemas/Registration"}},
+                        "next": {"type": ["string", "null"]}}},
+                ),
             },
         },
     }
