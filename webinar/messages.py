@@ -93,7 +93,7 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
     text = res.templates.get_template("emails/message.txt").render(ctx)
     html = res.templates.get_template("emails/message.html").render(ctx)
     attachments = []
-    if kind in WITH_INVITE and reg.status == "confirmed" or kind == "event_cancelled":
+    if (kind in WITH_INVITE and reg.status == "confirmed") or kind == "event_cancelled":
         ics = invite(event, reg, join_link=join, manage_link=manage, now=now,
                      domain=mail_domain(settings), cancelled=kind == "event_cancelled")
         method = "CANCEL" if kind == "event_cancelled" else "PUBLISH"
