@@ -14,7 +14,7 @@ What it measures, and how it is set up:
   `open_resources(settings, FakeClock)`.
 * One published event starting two days ahead with a single reminder offset ("1h").
 * N confirmed registrations written with the real data layer in one transaction
-  (`data.registrations.insert` + `eventlog.append(registration.created)`, exactly what
+  (`store.registrations.insert` + `outbox.append(registration.created)`, exactly what
   `registration.register` writes, without one transaction per person).
 * The real planner `notices.plan_from_log` plans one confirmation and one reminder per
   registration. The confirmations are then set to 'sent' by SQL so that only reminders
@@ -38,9 +38,11 @@ import multiprocessing as mp
 import pstats
 import secrets
 import socket
+import sqlite3
 import sys
 import tempfile
 import time
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -83,13 +85,13 @@ def _free_port() -> int:
 # --- setup ---------------------------------------------------------------------------------
 
 async def _setup(res, count: int) -> None:
-    from webinar import eventlog, events
     from webinar.clock import to_db
-    from webinar.data import registrations as reg_sql
+    from webinar.events import service as events
+    from webinar.events.fields import EventFields
     from webinar.links import mail_domain
-    from webinar.notices import plan_from_log
-    from webinar.registration import new_token
-    from webinar.schemas import EventFields
+    from webinar.mail.planner import plan_from_log
+    from webinar.outbox import log as outbox
+    from webinar.registrations.model import new_token
 
     fields = EventFields.model_validate({
         "slug": "bench-forum", "title": "Benchmark forum", "description": "Reminders only.",
@@ -98,23 +100,22 @@ async def _setup(res, count: int) -> None:
         "capacity": None, "reminders": ["1h"], "organizer_emails": ["org@example.org"],
         "status": "published",
     })
-    event = await events.create(res.db, res.now(), fields, None)
+    event = await events.create(res.store, res.now(), fields, None)
     stamp = to_db(res.now())
-    async with res.db.transaction() as tx:
+    async with res.store.transaction() as tx:
         for n in range(count):
             values = {"email": f"persona{n}@example.org", "name": f"Persona {n}",
                       "organization": "Universidad", "position": "Docente",
                       "sector": "academic", "country": "GT",
                       "language": "es" if n % 2 else "en"}
-            row = await reg_sql.insert(tx, event.id, new_token(), values, "confirmed", stamp)
-            await eventlog.append(tx, eventlog.REGISTRATION_CREATED, at=res.now(),
+            row = await tx.registrations.insert(event.id, new_token(), values, "confirmed", stamp)
+            await outbox.append(tx, outbox.REGISTRATION_CREATED, at=res.now(),
                                   event_id=event.id, registration_id=row["id"],
                                   payload={"status": "confirmed", "reactivated": False})
-    while await plan_from_log(res.db, res.now(), mail_domain(res.settings), batch=5000):
+    while await plan_from_log(res.store, res.now(), mail_domain(res.settings), batch=5000):
         pass
-    async with res.db.transaction() as tx:
-        await tx.execute("UPDATE deliveries SET status = 'sent', sent_at = ?"
-                         " WHERE kind = 'confirmation'", (stamp,))
+    _raw(res, "UPDATE deliveries SET status = 'sent', sent_at = ? WHERE kind = 'confirmation'",
+         (stamp,))
     counts = await _counts(res)
     if counts.get(("reminder", "pending")) != count:
         raise SystemExit(f"setup failed: planned {counts}")
@@ -122,9 +123,17 @@ async def _setup(res, count: int) -> None:
     res.clock.set(STARTS - timedelta(hours=1) + timedelta(minutes=1))
 
 
+def _raw(res, query: str, params: tuple = ()) -> list[dict]:
+    """Raw SQL on the benchmark's SQLite file (set-up and counting, outside the store)."""
+    with closing(sqlite3.connect(res.settings.db_path)) as conn:
+        conn.row_factory = sqlite3.Row
+        rows = [dict(r) for r in conn.execute(query, params)]
+        conn.commit()
+        return rows
+
+
 async def _counts(res) -> dict[tuple[str, str], int]:
-    rows = await res.db.fetchall(
-        "SELECT kind, status, COUNT(*) AS n FROM deliveries GROUP BY kind, status")
+    rows = _raw(res, "SELECT kind, status, COUNT(*) AS n FROM deliveries GROUP BY kind, status")
     return {(r["kind"], r["status"]): r["n"] for r in rows}
 
 
@@ -135,16 +144,15 @@ async def _deliver_all(res) -> int:
     while True:
         await runner.run_once()
         passes += 1
-        left = await res.db.fetchval(
-            "SELECT COUNT(*) FROM deliveries WHERE kind = 'reminder'"
-            " AND status IN ('pending', 'sending')")
+        left = _raw(res, "SELECT COUNT(*) AS n FROM deliveries WHERE kind = 'reminder'"
+                         " AND status IN ('pending', 'sending')")[0]["n"]
         if not left or passes > 50:
             return passes
 
 
 async def main_async(args) -> int:
     from webinar.clock import FakeClock
-    from webinar.resources import open_resources
+    from webinar.runtime import open_resources
     from webinar.settings import Settings
 
     ctx = mp.get_context("spawn")

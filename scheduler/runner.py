@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from webinar.deliveries import RunStats, deliver_due
 from webinar.links import mail_domain
-from webinar.notices import PLAN_BATCH, plan_from_log
-from webinar.resources import Resources
+from webinar.mail.delivery import RunStats, deliver_due
+from webinar.mail.planner import PLAN_BATCH, plan_from_log
+from webinar.runtime import Resources
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +77,7 @@ class Runner:
         domain = mail_domain(self.res.settings)
         # Plan what the log holds now, then deliver: entries that keep arriving are for the
         # next pass (the nudge asks for it), so a burst of sign-ups cannot starve delivery.
-        while await plan_from_log(self.res.db, self.res.now(), domain) == PLAN_BATCH:
+        while await plan_from_log(self.res.store, self.res.now(), domain) == PLAN_BATCH:
             pass
         while True:
             stats = await deliver_due(self.res)
@@ -84,3 +86,16 @@ class Runner:
             if stats.claimed < self.res.settings.delivery_batch:
                 break
         return total
+
+
+@asynccontextmanager
+async def embedded(res: Resources) -> AsyncIterator[None]:
+    """Run the scheduler inside the web process for as long as the app lives; the web
+    process nudges it after each commit so confirmations leave within a second."""
+    runner = Runner(res)
+    res.nudge = runner.nudge
+    await runner.start()
+    try:
+        yield
+    finally:
+        await runner.stop()

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import re
 import socket
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
@@ -15,12 +17,12 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 
-from webinar import organizers
 from webinar.app import create_app
 from webinar.clock import FakeClock
-from webinar.keys import RESOURCES
-from webinar.resources import Resources
+from webinar.organizers import accounts as organizers
+from webinar.runtime import Resources
 from webinar.settings import Settings
+from webinar.web.keys import RESOURCES
 
 # A moment well before the sample events below: 2026-12-01 12:00 UTC.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -99,18 +101,25 @@ def smtp_settings(settings, smtp) -> Settings:
 async def client(aiohttp_client, settings, clock):
     """The app on a real test server, with the scheduler not running on its own: tests
     drive it with `run_scheduler(client)` and the fake clock."""
-    app = create_app(settings, clock=clock, embedded_scheduler=False)
+    app = create_app(settings, clock=clock)
     return await aiohttp_client(app)
 
 
 @pytest.fixture
 async def mail_client(aiohttp_client, smtp_settings, clock):
-    app = create_app(smtp_settings, clock=clock, embedded_scheduler=False)
+    app = create_app(smtp_settings, clock=clock)
     return await aiohttp_client(app)
 
 
 def resources_of(client) -> Resources:
     return client.server.app[RESOURCES]
+
+
+def db_rows(client, query: str, params: tuple = ()) -> list[dict]:
+    """Raw SQL on the test's SQLite file, for assertions that look under the store."""
+    with closing(sqlite3.connect(resources_of(client).settings.db_path)) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(query, params)]
 
 
 async def run_scheduler(client):
@@ -122,8 +131,8 @@ async def run_scheduler(client):
 
 async def organizer_token(client, email: str = "org@example.org") -> str:
     res = resources_of(client)
-    await organizers.create(res.db, res.now(), email, "a long password")
-    return await organizers.create_token(res.db, res.now(), email)
+    await organizers.create(res.store, res.now(), email, "a long password")
+    return await organizers.create_token(res.store, res.now(), email)
 
 
 def event_body(**overrides) -> dict:

@@ -1,114 +1,31 @@
 """The application factory: `create_app(settings)` assembles routes, middlewares and the
-resources (database, mailer, embedded scheduler) opened and closed in `cleanup_ctx`."""
+resources (store, mailer) opened and closed in `cleanup_ctx`. What runs beside the app
+(the embedded scheduler) is handed in by the caller, so the web layer never imports it."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
 
 from aiohttp import web
 
-from webinar.clock import SystemClock
-from webinar.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, pick_language, translations
-from webinar.keys import CSRF, RATE_LIMITER, RESOURCES
-from webinar.request_keys import LANG, LANG_CHOSEN
-from webinar.resources import open_resources
-from webinar.security import Csrf, RateLimiter
+from webinar.clock import Clock, SystemClock
+from webinar.runtime import Resources, open_resources
 from webinar.settings import Settings, parse_rate
-from webinar.views import admin, api, public
-from webinar.web import json_error, render, set_language_cookie
-
-log = logging.getLogger(__name__)
+from webinar.web import admin, api, public
+from webinar.web.keys import CSRF, RATE_LIMITER, RESOURCES
+from webinar.web.middleware import error_middleware, headers_middleware, language_middleware
+from webinar.web.security import Csrf, RateLimiter
 
 MAX_BODY = 8 * 1024 * 1024  # the largest body any route takes (attendance exports)
 
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    # Personal tokens are in our URLs: never send them on to the platform as a Referer.
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-    ),
-}
+Background = Callable[[Resources], AbstractAsyncContextManager[None]]
 
 
-@web.middleware
-async def language_middleware(request: web.Request, handler):
-    explicit = request.query.get("lang")
-    request[LANG] = pick_language(explicit, request.cookies.get(LANGUAGE_COOKIE),
-                                    request.headers.get("Accept-Language"))
-    if explicit in LANGUAGES:
-        request[LANG_CHOSEN] = explicit
-    response = await handler(request)
-    set_language_cookie(request, response)
-    return response
-
-
-def _is_api(request: web.Request) -> bool:
-    return request.path.startswith("/api/")
-
-
-_ERROR_TEXT = {
-    400: ("bad_request", N_("The request could not be read.")),
-    401: ("unauthorized", N_("Sign in or send a valid token.")),
-    403: ("forbidden", N_("You may not do that.")),
-    404: ("not_found", N_("This page does not exist.")),
-    405: ("method_not_allowed", N_("That method is not allowed here.")),
-    413: ("too_large", N_("The request is too large.")),
-    415: ("unsupported_media_type", N_("That content type is not accepted here.")),
-    429: ("rate_limited", N_("Too many requests; try again in a minute.")),
-    500: ("internal_error", N_("Something went wrong on our side; nothing was lost.")),
-}
-
-
-PASSED_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
-
-
-@web.middleware
-async def error_middleware(request: web.Request, handler):
-    try:
-        response = await handler(request)
-    except web.HTTPException as exc:
-        if exc.status < 400:
-            raise
-        return _error_response(request, exc.status, exc)
-    except Exception:
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        return _error_response(request, 500, None)
-    return response
-
-
-def _error_response(request: web.Request, status: int, exc: web.HTTPException | None):
-    code, message = _ERROR_TEXT.get(status, ("error", N_("The request failed.")))
-    headers = {}
-    if exc is not None:
-        headers = {k: v for k, v in exc.headers.items() if k in PASSED_HEADERS}
-        if exc.content_type == "application/json" and exc.text:
-            return web.Response(status=status, text=exc.text, content_type="application/json",
-                                headers=headers)
-    t = translations(request.get(LANG, "es")).gettext
-    if _is_api(request) or "application/json" in request.headers.get("Accept", "")[:40]:
-        return json_error(status, code, t(message), headers=headers)
-    try:
-        return render(request, "error.html", {"status": status, "message": t(message)},
-                      status=status, headers=headers)
-    except Exception:
-        log.exception("error page failed")
-        return web.Response(status=status, text=message, headers=headers)
-
-
-@web.middleware
-async def headers_middleware(request: web.Request, handler):
-    response = await handler(request)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
-
-
-def create_app(settings: Settings | None = None, *, clock=None,
-               embedded_scheduler: bool = True) -> web.Application:
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
+               background: Background | None = None) -> web.Application:
+    """The web app. `background`, when given, runs beside it for its whole life with the
+    same resources (the CLI passes the embedded scheduler)."""
     settings = settings or Settings()
     app = web.Application(
         client_max_size=MAX_BODY,
@@ -121,18 +38,11 @@ def create_app(settings: Settings | None = None, *, clock=None,
     async def resources_ctx(app: web.Application) -> AsyncIterator[None]:
         async with open_resources(settings, clock or SystemClock()) as res:
             app[RESOURCES] = res
-            if embedded_scheduler:
-                from scheduler.runner import Runner
-
-                runner = Runner(res)
-                res.nudge = runner.nudge
-                await runner.start()
-                try:
-                    yield
-                finally:
-                    await runner.stop()
-            else:
+            if background is None:
                 yield
+            else:
+                async with background(res):
+                    yield
 
     app.cleanup_ctx.append(resources_ctx)
     public.setup(app)

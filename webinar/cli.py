@@ -88,7 +88,9 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
         from webinar.demo import seed
 
         print(asyncio.run(seed(settings)))
-    app = create_app(settings, embedded_scheduler=not args.no_scheduler)
+    from scheduler.runner import embedded
+
+    app = create_app(settings, background=None if args.no_scheduler else embedded)
     url = f"http://{args.host}:{args.port}/"
     print(f"Webinar is running: open {url}", flush=True)
     if args.demo:
@@ -100,7 +102,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
 
 async def run_scheduler(settings: Settings) -> None:
     from scheduler.runner import Runner
-    from webinar.resources import open_resources
+    from webinar.runtime import open_resources
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -115,49 +117,47 @@ async def run_scheduler(settings: Settings) -> None:
 
 
 async def migrate(settings: Settings) -> None:
-    from webinar.db import Database
+    from webinar.runtime import open_store
 
     settings.ensure_secret_key()
-    db = Database(settings.db_path)
-    await db.connect()
-    try:
-        applied = await db.migrate()
-    finally:
-        await db.close()
+    async with open_store(settings) as store:
+        applied = await store.migrate()
     print("applied: " + ", ".join(applied) if applied else "database is up to date")
 
 
 async def create_organizer(settings: Settings, email: str, password: str) -> None:
-    from webinar import organizers
     from webinar.clock import SystemClock
-    from webinar.resources import open_resources
+    from webinar.organizers import accounts as organizers
+    from webinar.runtime import open_resources
 
     async with open_resources(settings) as res:
-        organizer = await organizers.create(res.db, SystemClock().now(), email, password)
+        organizer = await organizers.create(res.store, SystemClock().now(), email, password)
     print(f"organizer {organizer.email} ready")
 
 
 async def create_token(settings: Settings, email: str) -> None:
-    from webinar import organizers
     from webinar.clock import SystemClock
-    from webinar.resources import open_resources
+    from webinar.organizers import accounts as organizers
+    from webinar.runtime import open_resources
 
     async with open_resources(settings) as res:
-        token = await organizers.create_token(res.db, SystemClock().now(), email)
+        token = await organizers.create_token(res.store, SystemClock().now(), email)
     print(token)
 
 
 async def show_deliveries(settings: Settings, slug: str, status: str | None, limit: int) -> None:
-    from webinar import deliveries, events
-    from webinar.resources import open_resources
+    from webinar.errors import EventNotFound
+    from webinar.events import service as events
+    from webinar.mail import delivery as deliveries
+    from webinar.runtime import open_resources
 
     async with open_resources(settings) as res:
         try:
-            event = await events.get(res.db, slug)
-        except events.EventNotFound:
+            event = await events.get(res.store, slug)
+        except EventNotFound:
             sys.exit(f"error: no event {slug}")
-        summary = await deliveries.summary(res.db, event.id)
-        rows = await deliveries.recent(res.db, event.id, status, limit)
+        summary = await deliveries.summary(res.store, event.id)
+        rows = await deliveries.recent(res.store, event.id, status, limit)
     print(f"{event.title} ({event.slug})")
     for kind, counts in summary.items():
         print(f"  {kind:16} " + "  ".join(f"{k}={v}" for k, v in sorted(counts.items())))

@@ -7,10 +7,14 @@ import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from webinar import events, organizers, registration
 from webinar.clock import SystemClock
-from webinar.resources import open_resources
-from webinar.schemas import EventFields, RegistrationIn
+from webinar.errors import EventNotFound
+from webinar.events import service as events
+from webinar.events.fields import EventFields
+from webinar.organizers import accounts as organizers
+from webinar.registrations import service as registration
+from webinar.registrations.fields import RegistrationIn
+from webinar.runtime import open_resources
 from webinar.settings import Settings
 
 SLUG = "foro-gobierno-digital"
@@ -40,11 +44,11 @@ async def seed(settings: Settings) -> str:
     zone = ZoneInfo("America/Guatemala")
     async with open_resources(settings) as res:
         try:
-            await events.get(res.db, SLUG)
+            await events.get(res.store, SLUG)
             return f"demo: {SLUG} already there"
-        except events.EventNotFound:
+        except EventNotFound:
             pass
-        organizer = await organizers.create(res.db, now, EMAIL, PASSWORD)
+        organizer = await organizers.create(res.store, now, EMAIL, PASSWORD)
         start_day = (now.astimezone(zone) + timedelta(days=7)).date()
         starts = datetime(start_day.year, start_day.month, start_day.day, 9, 0, tzinfo=zone)
         fields = EventFields(
@@ -63,7 +67,7 @@ async def seed(settings: Settings) -> str:
             capacity=140, reminders=["1d", "1h"], organizer_emails=[EMAIL],
             status="published",
         )
-        event = await events.create(res.db, now, fields, organizer.id)
+        event = await events.create(res.store, now, fields, organizer.id)
         sectors = list(ORGS)
         tokens = []
         for i in range(150):
@@ -75,14 +79,14 @@ async def seed(settings: Settings) -> str:
                 sector=sector, country=rng.choice(COUNTRIES),
                 language="en" if i % 9 == 0 else "es", consent=True,
             )
-            outcome = await registration.register(res.db, now, event, data)
+            outcome = await registration.register(res.store, now, event, data)
             tokens.append(outcome.registration.token)
         for token in tokens[3:60:7]:  # a few cancel, which promotes from the waitlist
-            await registration.cancel(res.db, now, event, token)
-        counts = await events.registration_counts(res.db, event)
+            await registration.cancel(res.store, now, event, token)
+        counts = await events.registration_counts(res.store, event)
         # A second, smaller event with free seats, so a newcomer can register at once.
         workshop_day = starts + timedelta(days=7)
-        workshop = await events.create(res.db, now, EventFields(
+        workshop = await events.create(res.store, now, EventFields(
             slug=WORKSHOP_SLUG, title="Taller: Datos abiertos para municipios",
             description="Un taller práctico para equipos municipales.",
             starts_at=(workshop_day + timedelta(hours=6)).astimezone(UTC),
@@ -92,7 +96,7 @@ async def seed(settings: Settings) -> str:
         ), organizer.id)
         for i in range(12):
             sector = sectors[i % 4]
-            await registration.register(res.db, now, workshop, RegistrationIn(
+            await registration.register(res.store, now, workshop, RegistrationIn(
                 name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                 email=f"taller{i + 1:02d}@example.org", organization=rng.choice(ORGS[sector]),
                 sector=sector, country="GT", language="es", consent=True))

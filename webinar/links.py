@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from email.utils import parseaddr
 
-from webinar.registration import Registration
+from webinar.registrations.model import Registration
 from webinar.settings import Settings
 
 

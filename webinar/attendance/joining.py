@@ -1,0 +1,51 @@
+"""What a personal join link does at a given moment: let the person in, or say why not.
+
+Views call `decide`; the attendance part (recording the visit) will call it too, so the
+rules live here and not in the view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from webinar.events.model import Event
+from webinar.registrations.model import Registration
+
+ENTER = "enter"                    # redirect to the platform
+WAITING = "waiting"                # doors not open yet
+NO_LINK = "no_link"                # doors open, but the organizers set no join URL yet
+ENDED = "ended"                    # after the end: the recording, if any
+EVENT_CANCELLED = "event_cancelled"
+WAITLISTED = "waitlisted"
+CANCELLED = "cancelled"
+
+# How often a waiting page reloads itself (no JavaScript: a meta refresh).
+MIN_REFRESH, MAX_REFRESH = 30, 300
+
+
+@dataclass(frozen=True)
+class Decision:
+    state: str
+    refresh_seconds: int | None = None
+
+    @property
+    def enters(self) -> bool:
+        return self.state == ENTER
+
+
+def decide(event: Event, reg: Registration, now: datetime) -> Decision:
+    if event.status == "cancelled":
+        return Decision(EVENT_CANCELLED)
+    if reg.status == "waitlisted":
+        return Decision(WAITLISTED)
+    if reg.status == "cancelled":
+        return Decision(CANCELLED)
+    if now >= event.ends_at:
+        return Decision(ENDED)
+    if now < event.doors_open_at():
+        until_open = int((event.doors_open_at() - now).total_seconds())
+        return Decision(WAITING, max(MIN_REFRESH, min(MAX_REFRESH, until_open)))
+    if not event.join_url:
+        return Decision(NO_LINK, MIN_REFRESH)
+    return Decision(ENTER)

@@ -1,1 +1,0 @@
-"""The data layer: all SQL, one module per area, plain parameterised statements."""

@@ -1,0 +1,1 @@
+"""Events: the forum an organizer publishes (model, fields, durations) and its services."""

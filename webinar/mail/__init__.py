@@ -1,0 +1,1 @@
+"""Mail: planning from the event log, reminders, delivery with leases, messages, transport."""

@@ -1,0 +1,201 @@
+"""Delivering planned mail: claim what is due, decide send or skip, send, record.
+
+At-least-once window: a mail the relay accepted is marked sent in its own small
+transaction right after; if the process dies between the relay's "250 OK" and that commit,
+the row is still 'sending' and is sent again once its lease runs out. So at most one
+message per open SMTP connection (WEBINAR_SMTP_CONNECTIONS, default 4) can be sent twice by
+a crash, and the copy carries the same Message-ID. Rows claimed but not yet sent when the
+process died are simply sent after the lease (`delivery_lease`, 60 s by default).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from webinar.clock import to_db
+from webinar.events.model import Event
+from webinar.i18n import N_
+from webinar.mail.messages import build
+from webinar.mail.transport import MailError
+from webinar.registrations.model import Registration
+from webinar.runtime import Resources
+from webinar.store.interface import Row, Store
+
+log = logging.getLogger(__name__)
+_ADDRESS = re.compile(r"[^\s<>@\"']+@[^\s<>@\"']+")
+
+
+def redact(text: str) -> str:
+    """Relay errors often quote the address; logs carry no personal data."""
+    return _ADDRESS.sub("<address>", text)
+
+STATUSES = ("pending", "sending", "sent", "failed", "skipped")
+STATUS_LABELS = {
+    "pending": N_("pending"), "sending": N_("sending"), "sent": N_("sent"),
+    "failed": N_("failed"), "skipped": N_("skipped"),
+}
+KIND_LABELS = {
+    "confirmation": N_("confirmation"), "waitlisted": N_("waitlist notice"),
+    "promoted": N_("seat freed up"), "cancelled": N_("cancellation"),
+    "reminder": N_("reminder"), "update": N_("schedule change"),
+    "resend": N_("links sent again"), "event_cancelled": N_("event cancelled"),
+}
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=1)
+
+
+@dataclass
+class RunStats:
+    claimed: int = 0
+    sent: int = 0
+    skipped: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, 4 min ... at most an hour."""
+    return min(FIRST_RETRY * (2 ** max(0, attempts - 1)), LONGEST_RETRY)
+
+
+def skip_reason(row: Row, reg: Registration | None, event: Event | None,
+                now: datetime) -> str | None:
+    """Why this mail should not go out now, or None to send it."""
+    if reg is None or event is None:
+        return "registration gone"
+    kind = row["kind"]
+    if kind == "reminder":
+        if reg.status != "confirmed":
+            return f"registration {reg.status}"
+        if event.status != "published":
+            return f"event {event.status}"
+        if row["sequence"] != event.sequence:
+            return "superseded by a new schedule"
+        if now >= event.starts_at:
+            return "event already started"
+    elif kind in ("confirmation", "promoted", "update", "resend", "event_cancelled"):
+        if reg.status == "cancelled":
+            return "registration cancelled"
+        if kind == "update" and row["sequence"] != event.sequence:
+            return "superseded by a newer update"
+        if kind == "update" and now >= event.ends_at:
+            return "event already ended"
+    elif kind == "waitlisted" and reg.status != "waitlisted":
+        return f"registration {reg.status}"
+    return None
+
+
+async def deliver_due(res: Resources, *, limit: int | None = None,
+                      lease: timedelta | None = None) -> RunStats:
+    """One pass: claim up to `limit` due mails and deliver them concurrently (the mailer
+    bounds how many are in flight)."""
+    store, now = res.store, res.now()
+    lease = lease or timedelta(seconds=res.settings.delivery_lease)
+    limit = limit or res.settings.delivery_batch
+    claim = secrets.token_hex(8)
+    async with store.transaction() as tx:
+        rows = await tx.deliveries.claim_due(to_db(now), to_db(now + lease), limit, claim)
+    stats = RunStats(claimed=len(rows))
+    if not rows:
+        return stats
+    events: dict[int, Event | None] = {}
+    for event_id in {r["event_id"] for r in rows}:
+        row = await store.events.by_id(event_id)
+        events[event_id] = Event.from_row(row) if row else None
+    regs = await _registrations(store, [r["registration_id"] for r in rows])
+    pass_ = _Pass(claim=claim, lease=lease, claimed_at=now,
+                  slots=asyncio.Semaphore(res.settings.smtp_connections), stats=stats)
+    await asyncio.gather(*(
+        _deliver_one(res, pass_, row, regs.get(row["registration_id"]), events[row["event_id"]])
+        for row in rows
+    ))
+    return stats
+
+
+@dataclass
+class _Pass:
+    """One claim of a batch: its id, its lease, and how many mails may be in flight."""
+
+    claim: str
+    lease: timedelta
+    claimed_at: datetime
+    slots: asyncio.Semaphore
+    stats: RunStats
+
+    async def still_ours(self, res: Resources, delivery_id: int) -> bool:
+        # A batch behind a slow relay can outlive its lease; renew it before each send
+        # once half of it is gone, and give up a row another process has taken over.
+        now = res.now()
+        if now < self.claimed_at + self.lease / 2:
+            return True
+        async with res.store.transaction() as tx:
+            return await tx.deliveries.renew(delivery_id, self.claim, to_db(now + self.lease))
+
+
+async def _registrations(store: Store, ids: list[int]) -> dict[int, Registration]:
+    rows = await store.registrations.by_ids(sorted({i for i in ids if i is not None}))
+    return {r["id"]: Registration.from_row(r) for r in rows}
+
+
+async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration | None,
+                       event: Event | None) -> None:
+    store, now, stats = res.store, res.now(), pass_.stats
+    reason = skip_reason(row, reg, event, now)
+    if reason:
+        async with store.transaction() as tx:
+            await tx.deliveries.mark_final(row["id"], "skipped", reason, to_db(now))
+        stats.skipped += 1
+        return
+    # The slot is held from the claim check until 'sent' is committed: at most
+    # smtp_connections mails are ever accepted by the relay without being recorded,
+    # which is the crash window the module docstring promises.
+    async with pass_.slots:
+        try:
+            if not await pass_.still_ours(res, row["id"]):
+                return
+            msg = build(res, kind=row["kind"], event=event, reg=reg,
+                        message_id=row["message_id"], now=now)
+            await res.mailer.send(msg)
+        except MailError as exc:
+            await _record_failure(res, row, str(exc)[:500], temporary=exc.temporary,
+                                  stats=stats)
+            return
+        except Exception as exc:
+            log.exception("could not build or send delivery %s", row["id"])
+            await _record_failure(res, row, f"{type(exc).__name__}: {exc}"[:500],
+                                  temporary=True, stats=stats)
+            return
+        async with store.transaction() as tx:
+            await tx.deliveries.mark_sent(row["id"], to_db(res.now()))
+    stats.sent += 1
+
+
+async def _record_failure(res: Resources, row: Row, error: str, *, temporary: bool,
+                          stats: RunStats) -> None:
+    now = res.now()
+    attempts = row["attempts"]
+    async with res.store.transaction() as tx:
+        if temporary and attempts < MAX_ATTEMPTS:
+            await tx.deliveries.mark_retry(row["id"], error, to_db(now + retry_delay(attempts)),
+                                 to_db(now))
+            stats.retried += 1
+        else:
+            await tx.deliveries.mark_final(row["id"], "failed", error, to_db(now))
+            stats.failed += 1
+    log.warning("delivery %s (%s) %s: %s", row["id"], row["kind"],
+                "will retry" if temporary and attempts < MAX_ATTEMPTS else "failed",
+                redact(error))
+
+
+async def summary(store: Store, event_id: int) -> dict[str, dict[str, int]]:
+    return await store.deliveries.summary(event_id)
+
+
+async def recent(store: Store, event_id: int, status: str | None, limit: int) -> list[Row]:
+    return await store.deliveries.listing(event_id, status, limit)

@@ -1,0 +1,106 @@
+"""What each mail says: subject, paragraphs, links and attachments per kind of mail, in the
+registrant's language, rendered through the two mail templates (text and HTML)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+
+from webinar.events.model import Event
+from webinar.i18n import N_, format_when, translations
+from webinar.links import event_link, join_link, mail_domain, manage_link
+from webinar.mail.calendar import invite
+from webinar.mail.compose import Attachment, compose
+from webinar.registrations.model import Registration
+from webinar.runtime import Resources
+
+SUBJECTS = {
+    "confirmation": N_("You are registered: %(title)s"),
+    "waitlisted": N_("You are on the waitlist: %(title)s"),
+    "promoted": N_("A seat is yours: %(title)s"),
+    "cancelled": N_("Registration cancelled: %(title)s"),
+    "reminder": N_("Reminder: %(title)s, %(when)s"),
+    "update": N_("New date and time: %(title)s"),
+    "resend": N_("Your links for %(title)s"),
+    "event_cancelled": N_("Event cancelled: %(title)s"),
+}
+
+INTROS = {
+    "confirmation": [N_("Your seat at %(title)s is confirmed."),
+                     N_("Join with your personal link below. Please do not share it: it "
+                        "is how we know you attended.")],
+    "waitlisted": [N_("%(title)s is full, so you are on the waitlist."),
+                   N_("If a seat frees up we will give it to you automatically and write "
+                      "to you with your personal link.")],
+    "promoted": [N_("Good news: a seat at %(title)s freed up and it is now yours."),
+                 N_("Join with your personal link below. Please do not share it.")],
+    "cancelled": [N_("Your registration for %(title)s has been cancelled, as you asked."),
+                  N_("If you change your mind, you can register again while registration "
+                     "is open.")],
+    "reminder": [N_("This is a reminder that %(title)s starts soon."),
+                 N_("Join with your personal link below.")],
+    "update": [N_("The organizers have moved %(title)s to a new date and time."),
+               N_("Your registration stays as it is. The attached invite updates your "
+                  "calendar.")],
+    "resend": [N_("Someone, probably you, tried to register this address for %(title)s "
+                  "again. You were already registered, so nothing changed."),
+               N_("Here are your personal links once more.")],
+    "event_cancelled": [N_("The organizers have cancelled %(title)s."),
+                        N_("We are sorry for the inconvenience. Nothing else is needed "
+                           "from you.")],
+}
+
+WITH_JOIN = {"confirmation", "promoted", "reminder", "update", "resend"}
+WITH_INVITE = {"confirmation", "promoted", "update", "resend"}
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+def build(res: Resources, *, kind: str, event: Event, reg: Registration, message_id: str,
+          now: datetime) -> EmailMessage:
+    lang = reg.language
+    t = translations(lang)
+    _ = t.gettext
+    settings = res.settings
+    when = format_when(event.starts_at, event.timezone, lang)
+    values = {"title": event.title, "when": when, "name": reg.name}
+    join, manage = join_link(settings, reg), manage_link(settings, reg)
+
+    links: list[Link] = []
+    if kind in WITH_JOIN and reg.status == "confirmed":
+        links.append(Link(_("Join the event"), join))
+    if kind == "cancelled":
+        links.append(Link(_("Event page"), event_link(settings, event.slug)))
+    elif kind != "event_cancelled":
+        links.append(Link(_("Manage your registration (calendar, cancel)"), manage))
+
+    ctx = {
+        "_": _, "lang": lang, "kind": kind, "event": event, "reg": reg,
+        "greeting": _("Hello %(name)s,") % values,
+        "paragraphs": [_(p) % values for p in INTROS[kind]],
+        "links": links,
+        "when": when,
+        "ends": format_when(event.ends_at, event.timezone, lang),
+        "join_link": join if kind in WITH_JOIN and reg.status == "confirmed" else None,
+        "sector": event.sector_label(reg.sector, lang),
+        "footer": _("You receive this because you registered for %(title)s.") % values,
+    }
+    text = res.templates.get_template("emails/message.txt").render(ctx)
+    html = res.templates.get_template("emails/message.html").render(ctx)
+    attachments = []
+    if (kind in WITH_INVITE and reg.status == "confirmed") or kind == "event_cancelled":
+        ics = invite(event, reg, join_link=join, manage_link=manage, now=now,
+                     domain=mail_domain(settings), cancelled=kind == "event_cancelled")
+        method = "CANCEL" if kind == "event_cancelled" else "PUBLISH"
+        attachments.append(Attachment("invite.ics", "text/calendar", ics, {"method": method}))
+    return compose(
+        sender=settings.mail_from, to_name=reg.name, to_addr=reg.email,
+        subject=_(SUBJECTS[kind]) % values, text=text, html=html, message_id=message_id,
+        reply_to=event.organizer_emails[:5] or None, attachments=attachments,
+        headers={"Content-Language": lang},
+    )

@@ -1,0 +1,130 @@
+"""Mail transport: delivering a composed message by SMTP or into .eml files.
+
+The SMTP mailer keeps a few connections open and reuses them, at most `smtp_connections`
+messages in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+
+import aiosmtplib
+
+from webinar.settings import Settings, SmtpConfig
+
+log = logging.getLogger(__name__)
+
+
+class Mailer(Protocol):
+    async def send(self, msg: EmailMessage) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class MailError(Exception):
+    def __init__(self, message: str, *, temporary: bool, code: int | None = None):
+        super().__init__(message)
+        self.temporary = temporary
+        self.code = code
+
+
+class FileMailer:
+    """Writes each message as an .eml file: the default when no SMTP relay is configured."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+
+    async def send(self, msg: EmailMessage) -> None:
+        ident = re.sub(r"[^A-Za-z0-9._-]", "", str(msg["Message-ID"]))[:120]
+        path = self.directory / f"{ident}.eml"
+        tmp = path.with_suffix(".eml.tmp")
+        try:
+            tmp.write_bytes(msg.as_bytes())
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise MailError(f"could not write {path.name}: {exc}", temporary=True) from exc
+
+    async def close(self) -> None:
+        pass
+
+
+class SmtpMailer:
+    """A small pool of reused SMTP connections."""
+
+    def __init__(self, config: SmtpConfig, size: int):
+        self.config = config
+        self._slots = asyncio.Semaphore(size)
+        self._idle: list[aiosmtplib.SMTP] = []
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        c = self.config
+        client = aiosmtplib.SMTP(hostname=c.host, port=c.port, use_tls=c.use_tls,
+                                 start_tls=c.start_tls, timeout=c.timeout,
+                                 username=c.username, password=c.password)
+        await client.connect()
+        return client
+
+    async def send(self, msg: EmailMessage) -> None:
+        async with self._slots:
+            client = self._idle.pop() if self._idle else None
+            reused = client is not None
+            try:
+                if client is None:
+                    client = await self._connect()
+                try:
+                    await client.send_message(msg)
+                except aiosmtplib.SMTPServerDisconnected:
+                    if not reused:
+                        raise
+                    # An idle connection the server closed: one fresh try.
+                    await _quietly_close(client)
+                    client = await self._connect()
+                    await client.send_message(msg)
+            except aiosmtplib.SMTPRecipientsRefused as exc:
+                await _quietly_close(client)
+                codes = [r.code for r in exc.recipients] or [550]
+                raise MailError(str(exc), temporary=all(400 <= c < 500 for c in codes),
+                                code=codes[0]) from exc
+            except aiosmtplib.SMTPResponseException as exc:
+                await _quietly_close(client)
+                raise MailError(f"{exc.code} {exc.message}", temporary=400 <= exc.code < 500,
+                                code=exc.code) from exc
+            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+                await _quietly_close(client)
+                raise MailError(f"{type(exc).__name__}: {exc}", temporary=True) from exc
+            else:
+                self._idle.append(client)
+
+    async def close(self) -> None:
+        while self._idle:
+            client = self._idle.pop()
+            with contextlib.suppress(Exception):
+                await client.quit()
+            await _quietly_close(client)
+
+
+async def _quietly_close(client: aiosmtplib.SMTP | None) -> None:
+    if client is not None:
+        with contextlib.suppress(Exception):
+            client.close()
+
+
+@asynccontextmanager
+async def open_mailer(settings: Settings) -> AsyncIterator[Mailer]:
+    config = settings.smtp()
+    mailer: Mailer = (SmtpMailer(config, settings.smtp_connections) if config
+              else FileMailer(settings.mail_dir))
+    try:
+        yield mailer
+    finally:
+        await mailer.close()

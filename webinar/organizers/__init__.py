@@ -1,0 +1,1 @@
+"""Organizers: accounts, API tokens and admin sessions."""

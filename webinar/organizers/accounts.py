@@ -1,0 +1,99 @@
+"""Organizer accounts: argon2 passwords, hashed API bearer tokens, admin sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from webinar.clock import to_db
+from webinar.store.interface import Row, Store
+from webinar.validation import normalize_email
+
+SESSION_LIFETIME = timedelta(hours=12)
+_hasher = PasswordHasher()
+# Verifying against this when the email is unknown keeps the answer time the same.
+_DUMMY_HASH = _hasher.hash("not a password")
+
+
+@dataclass(frozen=True)
+class Organizer:
+    id: int
+    email: str
+
+    @classmethod
+    def from_row(cls, row: Row) -> Organizer:
+        return cls(id=row["id"], email=row["email"])
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create(store: Store, now: datetime, email: str, password: str) -> Organizer:
+    """Create an organizer, or set a new password for an existing one."""
+    if len(password) < 8:
+        raise ValueError("the password needs at least 8 characters")
+    address = normalize_email(email)
+    async with store.transaction() as tx:
+        row = await tx.organizers.insert(address, _hasher.hash(password), to_db(now))
+    return Organizer.from_row(row)
+
+
+async def create_token(store: Store, now: datetime, email: str) -> str:
+    row = await store.organizers.by_email(normalize_email(email))
+    if row is None:
+        raise LookupError(f"no organizer with email {email}")
+    token = "wbt_" + secrets.token_urlsafe(32)
+    async with store.transaction() as tx:
+        await tx.organizers.insert_token(row["id"], _digest(token), to_db(now))
+    return token
+
+
+async def by_bearer(store: Store, token: str) -> Organizer | None:
+    if not token or len(token) > 200:
+        return None
+    row = await store.organizers.by_token_hash(_digest(token))
+    return Organizer.from_row(row) if row else None
+
+
+async def check_password(store: Store, email: str, password: str) -> Organizer | None:
+    try:
+        address = normalize_email(email)
+    except Exception:
+        address = ""
+    row = await store.organizers.by_email(address) if address else None
+    try:
+        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if row is None:
+        return None
+    if _hasher.check_needs_rehash(row["password_hash"]):
+        async with store.transaction() as tx:
+            await tx.organizers.set_password_hash(row["id"], _hasher.hash(password))
+    return Organizer.from_row(row)
+
+
+async def open_session(store: Store, now: datetime, organizer: Organizer) -> str:
+    token = secrets.token_urlsafe(32)
+    async with store.transaction() as tx:
+        await tx.organizers.insert_session(organizer.id, _digest(token), to_db(now),
+                                 to_db(now + SESSION_LIFETIME))
+    return token
+
+
+async def by_session(store: Store, now: datetime, token: str | None) -> Organizer | None:
+    if not token or len(token) > 200:
+        return None
+    row = await store.organizers.by_session_hash(_digest(token), to_db(now))
+    return Organizer.from_row(row) if row else None
+
+
+async def close_session(store: Store, token: str) -> None:
+    async with store.transaction() as tx:
+        await tx.organizers.delete_session(_digest(token))

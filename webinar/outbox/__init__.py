@@ -1,0 +1,1 @@
+"""The event log (transactional outbox) and the consumer loop that reads it."""

@@ -1,0 +1,1 @@
+"""Registrations: sign-up, duplicates, cancellation, and the waitlist's seat rules."""

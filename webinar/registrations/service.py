@@ -1,0 +1,89 @@
+"""Registration rules: sign-up, duplicates, capacity and waitlist, cancellation, promotion.
+
+Each change runs in one write transaction together with the domain event that records it,
+so confirmed registrations never exceed capacity, even with many sign-ups at once and with
+the web and scheduler processes on the same database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from webinar.clock import to_db
+from webinar.errors import RegistrationClosed, RegistrationNotFound
+from webinar.events.model import Event
+from webinar.outbox import log as outbox
+from webinar.registrations.fields import RegistrationIn
+from webinar.registrations.model import Outcome, Registration, new_token
+from webinar.registrations.waitlist import fill_free_seats, status_for_newcomer
+from webinar.store.errors import UniqueViolation
+from webinar.store.interface import Store
+
+
+async def register(store: Store, now: datetime, event: Event, data: RegistrationIn) -> Outcome:
+    if not event.accepts_registrations(now):
+        raise RegistrationClosed(event.slug)
+    values = data.model_dump()
+    for _attempt in range(3):
+        try:
+            return await _register_once(store, now, event, values)
+        except UniqueViolation:
+            # Only a token collision can land here (2^-144): draw again.
+            continue
+    raise RuntimeError("could not store registration")
+
+
+async def _register_once(store: Store, now: datetime, event: Event, values: dict) -> Outcome:
+    stamp = to_db(now)
+    async with store.transaction() as tx:
+        existing = await tx.registrations.by_email(event.id, values["email"])
+        if existing is not None and existing["status"] != "cancelled":
+            await outbox.append(tx, outbox.REGISTRATION_DUPLICATE, at=now,
+                                  event_id=event.id, registration_id=existing["id"])
+            return Outcome(Registration.from_row(existing), duplicate=True)
+        status = await status_for_newcomer(tx, event)
+        if existing is not None:
+            row = await tx.registrations.reactivate(existing["id"], values, status, stamp)
+        else:
+            row = await tx.registrations.insert(event.id, new_token(), values, status, stamp)
+        await outbox.append(tx, outbox.REGISTRATION_CREATED, at=now, event_id=event.id,
+                              registration_id=row["id"],
+                              payload={"status": status, "reactivated": existing is not None})
+    return Outcome(Registration.from_row(row), duplicate=False)
+
+
+async def get_by_token(store: Store, token: str) -> Registration:
+    row = await store.registrations.by_token(token)
+    if row is None:
+        raise RegistrationNotFound()
+    return Registration.from_row(row)
+
+
+async def get_by_id(store: Store, registration_id: int) -> Registration:
+    row = await store.registrations.by_id(registration_id)
+    if row is None:
+        raise RegistrationNotFound()
+    return Registration.from_row(row)
+
+
+async def cancel(store: Store, now: datetime, event: Event, token: str) -> Registration:
+    """Cancel; a freed seat goes to the first waitlisted person in the same transaction."""
+    async with store.transaction() as tx:
+        row = await tx.registrations.by_token(token)
+        if row is None or row["event_id"] != event.id:
+            raise RegistrationNotFound()
+        if row["status"] == "cancelled":
+            return Registration.from_row(row)
+        previous = row["status"]
+        row = await tx.registrations.set_cancelled(row["id"], to_db(now))
+        await outbox.append(tx, outbox.REGISTRATION_CANCELLED, at=now, event_id=event.id,
+                              registration_id=row["id"], payload={"previous": previous})
+        if previous == "confirmed" and event.status == "published":
+            await fill_free_seats(tx, event, now)
+    return Registration.from_row(row)
+
+
+async def page(store: Store, event: Event, after_id: int, limit: int,
+               status: str | None) -> list[Registration]:
+    rows = await store.registrations.page(event.id, after_id, limit, status)
+    return [Registration.from_row(r) for r in rows]

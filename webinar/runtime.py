@@ -1,0 +1,76 @@
+"""The resources both processes share: settings, clock, store, templates and mailer.
+
+`open_resources` opens them and closes them again; the web app enters it from
+`cleanup_ctx`, the stand-alone scheduler from its own main.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+
+from webinar.clock import Clock, SystemClock
+from webinar.mail.transport import Mailer, open_mailer
+from webinar.settings import Settings
+from webinar.store.interface import Store
+from webinar.store.sqlite.database import SqliteStore
+
+
+def templates_dir() -> Path:
+    installed = Path(__file__).parent / "templates"
+    return installed if installed.is_dir() else Path(__file__).parent.parent / "templates"
+
+
+def template_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "xml"), default_for_string=True, default=False
+        ),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env
+
+
+@dataclass
+class Resources:
+    settings: Settings
+    clock: Clock
+    store: Store
+    templates: jinja2.Environment
+    mailer: Mailer
+    # Called after a commit that may have produced mail; the embedded scheduler sets it.
+    nudge: Callable[[], None] = field(default=lambda: None)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+
+@asynccontextmanager
+async def open_store(settings: Settings) -> AsyncIterator[Store]:
+    """The store named by the settings, connected, and closed again."""
+    store = SqliteStore(settings.db_path)
+    await store.connect()
+    try:
+        yield store
+    finally:
+        await store.close()
+
+
+@asynccontextmanager
+async def open_resources(settings: Settings, clock: Clock | None = None, *,
+                         migrate: bool = True) -> AsyncIterator[Resources]:
+    settings.ensure_secret_key()
+    async with open_store(settings) as store:
+        if migrate:
+            await store.migrate()
+        async with open_mailer(settings) as mailer:
+            yield Resources(settings=settings, clock=clock or SystemClock(), store=store,
+                            templates=template_env(), mailer=mailer)

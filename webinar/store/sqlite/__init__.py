@@ -1,0 +1,1 @@
+"""The SQLite store: aiosqlite, WAL, one writer connection and one reader."""

@@ -1,0 +1,67 @@
+"""SQLite connections: opening one, and the statements one runs (a reader that sees the
+last committed state, or a write transaction). Only the query modules beside this one
+use these; services reach them through the store's query objects."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from webinar.store.errors import UniqueViolation
+from webinar.store.interface import Row
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+def _dict_row(cursor: sqlite3.Cursor, values: tuple) -> dict[str, Any]:
+    return {col[0]: value for col, value in zip(cursor.description, values, strict=True)}
+
+
+async def _open(path: Path) -> aiosqlite.Connection:
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn.row_factory = _dict_row
+    await conn.execute("PRAGMA journal_mode=WAL")
+    await conn.execute("PRAGMA foreign_keys=ON")
+    await conn.execute("PRAGMA busy_timeout=10000")
+    await conn.execute("PRAGMA synchronous=NORMAL")
+    return conn
+
+
+class Conn:
+    """Statements on one aiosqlite connection, rows as dicts, integrity errors as the
+    store's own UniqueViolation."""
+
+    def __init__(self, conn: aiosqlite.Connection):
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run a statement; returns the number of rows it changed."""
+        try:
+            cursor = await self._conn.execute(sql, params)
+        except sqlite3.IntegrityError as exc:
+            raise UniqueViolation(str(exc)) from exc
+        count = cursor.rowcount
+        await cursor.close()
+        return count
+
+    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        try:
+            async with self._conn.execute(sql, params) as cursor:
+                return await cursor.fetchone()  # type: ignore[return-value]
+        except sqlite3.IntegrityError as exc:
+            raise UniqueViolation(str(exc)) from exc
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())  # type: ignore[arg-type]
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else next(iter(row.values()))

@@ -1,0 +1,61 @@
+"""SQL for events."""
+
+from __future__ import annotations
+
+from webinar.store.interface import Row
+from webinar.store.sqlite.connection import Conn
+
+COLUMNS = (
+    "slug", "title", "description", "speakers", "starts_at", "ends_at", "timezone", "join_url",
+    "capacity", "sectors", "reminders", "report_delay_seconds", "organizer_emails",
+    "doors_open_minutes", "recording_url", "min_minutes_attended", "status",
+    "registration_open",
+)
+
+
+class EventQueries:
+    """Events SQL, bound to one connection (the reader or a transaction)."""
+
+    def __init__(self, conn: Conn):
+        self._conn = conn
+
+    async def insert(self, values: dict, created_by: int | None, now: str) -> Row:
+        cols = ", ".join(COLUMNS)
+        marks = ", ".join("?" for _ in COLUMNS)
+        return await self._conn.fetchone(
+            f"INSERT INTO events ({cols}, created_by, created_at, updated_at)"  # noqa: S608
+            f" VALUES ({marks}, ?, ?, ?) RETURNING *",
+            [values[c] for c in COLUMNS] + [created_by, now, now],
+        )
+
+
+    async def update(self, event_id: int, values: dict, now: str) -> Row:
+        names = [c for c in values if c in COLUMNS or c == "sequence"]
+        sets = ", ".join(f"{c} = ?" for c in names)
+        return await self._conn.fetchone(
+            f"UPDATE events SET {sets}, updated_at = ? WHERE id = ? RETURNING *",  # noqa: S608
+            [values[c] for c in names] + [now, event_id],
+        )
+
+
+    async def by_slug(self, slug: str) -> Row | None:
+        return await self._conn.fetchone("SELECT * FROM events WHERE slug = ?", (slug,))
+
+
+    async def by_id(self, event_id: int) -> Row | None:
+        return await self._conn.fetchone("SELECT * FROM events WHERE id = ?", (event_id,))
+
+
+    async def slug_taken(self, slug: str) -> bool:
+        return await self._conn.fetchval("SELECT 1 FROM events WHERE slug = ?", (slug,)) is not None
+
+
+    async def listing(self) -> list[Row]:
+        return await self._conn.fetchall(
+            "SELECT e.*,"
+            " (SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id"
+            "   AND r.status = 'confirmed') AS confirmed,"
+            " (SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id"
+            "   AND r.status = 'waitlisted') AS waitlisted"
+            " FROM events e ORDER BY e.starts_at DESC"
+        )

@@ -1,0 +1,126 @@
+"""SQL for registrations."""
+
+from __future__ import annotations
+
+from webinar.store.interface import Row
+from webinar.store.sqlite.connection import Conn
+
+
+class RegistrationQueries:
+    """Registrations SQL, bound to one connection (the reader or a transaction)."""
+
+    def __init__(self, conn: Conn):
+        self._conn = conn
+
+    async def by_email(self, event_id: int, email: str) -> Row | None:
+        return await self._conn.fetchone(
+            "SELECT * FROM registrations WHERE event_id = ? AND email = ?", (event_id, email)
+        )
+
+
+    async def by_token(self, token: str) -> Row | None:
+        return await self._conn.fetchone("SELECT * FROM registrations WHERE token = ?", (token,))
+
+
+    async def by_id(self, registration_id: int) -> Row | None:
+        return await self._conn.fetchone(
+            "SELECT * FROM registrations WHERE id = ?", (registration_id,))
+
+
+    async def by_ids(self, ids: list[int]) -> list[Row]:
+        rows: list[Row] = []
+        for start in range(0, len(ids), 500):  # SQLite caps the number of parameters
+            chunk = ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows += await self._conn.fetchall(
+                f"SELECT * FROM registrations WHERE id IN ({marks})", chunk  # noqa: S608
+            )
+        return rows
+
+
+    async def count_confirmed(self, event_id: int) -> int:
+        return int(await self._conn.fetchval(
+            "SELECT COUNT(*) FROM registrations WHERE event_id = ? AND status = 'confirmed'",
+            (event_id,),
+        ))
+
+
+    async def counts(self, event_id: int) -> dict[str, int]:
+        rows = await self._conn.fetchall(
+            "SELECT status, COUNT(*) AS n FROM registrations WHERE event_id = ? GROUP BY status",
+            (event_id,),
+        )
+        out = {"confirmed": 0, "waitlisted": 0, "cancelled": 0}
+        out.update({r["status"]: r["n"] for r in rows})
+        return out
+
+
+    async def insert(self, event_id: int, token: str, data: dict, status: str,
+                     now: str) -> Row:
+        return await self._conn.fetchone(
+            "INSERT INTO registrations (event_id, token, email, name, organization, position,"
+            " sector, country, language, status, consent_at, created_at, confirmed_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+            (event_id, token, data["email"], data["name"], data["organization"], data["position"],
+             data["sector"], data["country"], data["language"], status, now, now,
+             now if status == "confirmed" else None, now),
+        )
+
+
+    async def reactivate(self, registration_id: int, data: dict, status: str,
+                         now: str) -> Row:
+        """A cancelled registration registering again keeps its row and its token."""
+        return await self._conn.fetchone(
+            "UPDATE registrations SET name = ?, organization = ?, position = ?, sector = ?,"
+            " country = ?, language = ?, status = ?, consent_at = ?, cancelled_at = NULL,"
+            " confirmed_at = ?, updated_at = ? WHERE id = ? RETURNING *",
+            (data["name"], data["organization"], data["position"], data["sector"], data["country"],
+             data["language"], status, now, now if status == "confirmed" else None, now,
+             registration_id),
+        )
+
+
+    async def set_cancelled(self, registration_id: int, now: str) -> Row:
+        return await self._conn.fetchone(
+            "UPDATE registrations SET status = 'cancelled', cancelled_at = ?, updated_at = ?"
+            " WHERE id = ? RETURNING *",
+            (now, now, registration_id),
+        )
+
+
+    async def first_waitlisted(self, event_id: int, limit: int) -> list[Row]:
+        return await self._conn.fetchall(
+            "SELECT * FROM registrations WHERE event_id = ? AND status = 'waitlisted'"
+            " ORDER BY created_at, id LIMIT ?",
+            (event_id, limit),
+        )
+
+
+    async def set_promoted(self, registration_id: int, now: str) -> Row:
+        return await self._conn.fetchone(
+            "UPDATE registrations SET status = 'confirmed', confirmed_at = ?, updated_at = ?"
+            " WHERE id = ? RETURNING *",
+            (now, now, registration_id),
+        )
+
+
+    async def page(self, event_id: int, after_id: int, limit: int,
+                   status: str | None) -> list[Row]:
+        sql = "SELECT * FROM registrations WHERE event_id = ? AND id > ?"
+        params: list = [event_id, after_id]
+        if status:
+            sql += " AND status = ?"
+            params.append(status)
+        sql += " ORDER BY id LIMIT ?"
+        params.append(limit)
+        return await self._conn.fetchall(sql, params)
+
+
+    async def with_status(self, event_id: int,
+                          statuses: tuple[str, ...]) -> list[Row]:
+        marks = ", ".join("?" for _ in statuses)
+        return await self._conn.fetchall(
+            f"SELECT * FROM registrations WHERE event_id = ? AND status IN ({marks})"  # noqa: S608
+            " ORDER BY id",
+            (event_id, *statuses),
+        )

@@ -1,1 +1,0 @@
-"""HTTP views: parse and validate input, call a service, render the result."""

@@ -1,0 +1,1 @@
+"""The HTTP layer: middleware, security, responses, OpenAPI, and the thin views."""

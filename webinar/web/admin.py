@@ -1,0 +1,129 @@
+"""Organizer pages under /admin: sign-in, the events list, an event's registrations and mail."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from webinar.clock import from_db
+from webinar.errors import EventNotFound
+from webinar.events import service as events_service
+from webinar.i18n import format_short
+from webinar.mail import delivery as deliveries_service
+from webinar.organizers import accounts as organizers_service
+from webinar.organizers.accounts import SESSION_LIFETIME, Organizer
+from webinar.web.keys import CSRF, RATE_LIMITER
+from webinar.web.responses import gettext, lang, read_form, render, resources
+from webinar.web.security import client_address
+
+SESSION_COOKIE = "admin_session"
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/admin/login", login_page, name="admin_login")
+    app.router.add_post("/admin/login", login)
+    app.router.add_post("/admin/logout", logout)
+    app.router.add_get("/admin/", dashboard, name="admin")
+    app.router.add_get("/admin", to_dashboard)
+    app.router.add_get("/admin/events/{slug}", event_page, name="admin_event")
+
+
+async def to_dashboard(request: web.Request) -> web.Response:
+    raise web.HTTPFound("/admin/")
+
+
+async def current_organizer(request: web.Request) -> Organizer | None:
+    res = resources(request)
+    return await organizers_service.by_session(res.store, res.now(),
+                                               request.cookies.get(SESSION_COOKIE))
+
+
+async def _require(request: web.Request) -> Organizer:
+    organizer = await current_organizer(request)
+    if organizer is None:
+        raise web.HTTPSeeOther(
+            request.app.router["admin_login"].url_for().with_query(next=request.path))
+    return organizer
+
+
+def _safe_next(value: str | None) -> str:
+    # Only our own admin pages: never an open redirect.
+    if value and value.startswith("/admin/") and "//" not in value and "\\" not in value:
+        return value
+    return "/admin/"
+
+
+async def login_page(request: web.Request) -> web.Response:
+    return render(request, "admin/login.html",
+                  {"email": "", "error": None, "next": _safe_next(request.query.get("next"))})
+
+
+async def login(request: web.Request) -> web.Response:
+    res = resources(request)
+    _ = gettext(request)
+    form = await read_form(request)
+    ctx = {"email": form.get("email", ""), "next": _safe_next(form.get("next"))}
+    allowed, _wait = request.app[RATE_LIMITER].allow("login:" + client_address(request))
+    if not allowed:
+        return render(request, "admin/login.html",
+                      {**ctx, "error": _("Too many attempts. Please wait a minute.")}, 429)
+    if not request.app[CSRF].valid(request, form.get("csrf_token")):
+        return render(request, "admin/login.html",
+                      {**ctx, "error": _("This form has expired. Please send it again.")}, 400)
+    organizer = await organizers_service.check_password(
+        res.store, form.get("email", "")[:254], form.get("password", "")[:1024])
+    if organizer is None:
+        return render(request, "admin/login.html",
+                      {**ctx, "error": _("Wrong email or password.")}, 401)
+    token = await organizers_service.open_session(res.store, res.now(), organizer)
+    response = web.HTTPSeeOther(ctx["next"])
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Lax", path="/admin",
+                        secure=res.settings.base_url.startswith("https://"),
+                        max_age=int(SESSION_LIFETIME.total_seconds()))
+    raise response
+
+
+async def logout(request: web.Request) -> web.Response:
+    form = await read_form(request)
+    token = request.cookies.get(SESSION_COOKIE)
+    if token and request.app[CSRF].valid(request, form.get("csrf_token")):
+        await organizers_service.close_session(resources(request).store, token)
+    response = web.HTTPSeeOther("/admin/login")
+    response.del_cookie(SESSION_COOKIE, path="/admin")
+    raise response
+
+
+async def dashboard(request: web.Request) -> web.Response:
+    organizer = await _require(request)
+    managed = await events_service.managed_by(resources(request).store, organizer.id,
+                                              organizer.email)
+    items = [{"event": event, "confirmed": row["confirmed"], "waitlisted": row["waitlisted"]}
+             for event, row in managed]
+    _ = gettext(request)
+    return render(request, "admin/dashboard.html", {
+        "items": items,
+        "status_label": lambda code: _(events_service.STATUS_LABELS.get(code, code)),
+    })
+
+
+async def event_page(request: web.Request) -> web.Response:
+    organizer = await _require(request)
+    res = resources(request)
+    try:
+        event = await events_service.get(res.store, request.match_info["slug"])
+    except EventNotFound:
+        raise web.HTTPNotFound() from None
+    if not event.can_manage(organizer.id, organizer.email):
+        raise web.HTTPNotFound()
+    counts = await events_service.registration_counts(res.store, event)
+    status = request.query.get("mail")
+    status = status if status in deliveries_service.STATUSES else None
+    summary = await deliveries_service.summary(res.store, event.id)
+    recent = await deliveries_service.recent(res.store, event.id, status, limit=200)
+    _ = gettext(request)
+    return render(request, "admin/event.html", {
+        "event": event, "counts": counts, "summary": summary, "deliveries": recent,
+        "mail_status": status, "statuses": deliveries_service.STATUSES,
+        "status_label": lambda code: _(deliveries_service.STATUS_LABELS.get(code, code)),
+        "kind_label": lambda code: _(deliveries_service.KIND_LABELS.get(code, code)),
+        "local": lambda text: format_short(from_db(text), event.timezone, lang(request)),
+    })

@@ -1,0 +1,105 @@
+"""Middleware every request passes: security headers, the request's language, and the one
+place where errors (HTTP and domain) become answers, JSON for the API and a page
+otherwise, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from webinar.errors import Conflict, NotFound
+from webinar.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, pick_language, translations
+from webinar.web.request_keys import LANG, LANG_CHOSEN
+from webinar.web.responses import json_error, render, set_language_cookie
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    # Personal tokens are in our URLs: never send them on to the platform as a Referer.
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    ),
+}
+
+
+@web.middleware
+async def language_middleware(request: web.Request, handler):
+    explicit = request.query.get("lang")
+    request[LANG] = pick_language(explicit, request.cookies.get(LANGUAGE_COOKIE),
+                                    request.headers.get("Accept-Language"))
+    if explicit in LANGUAGES:
+        request[LANG_CHOSEN] = explicit
+    response = await handler(request)
+    set_language_cookie(request, response)
+    return response
+
+
+def _is_api(request: web.Request) -> bool:
+    return request.path.startswith("/api/")
+
+
+_ERROR_TEXT = {
+    400: ("bad_request", N_("The request could not be read.")),
+    401: ("unauthorized", N_("Sign in or send a valid token.")),
+    403: ("forbidden", N_("You may not do that.")),
+    404: ("not_found", N_("This page does not exist.")),
+    405: ("method_not_allowed", N_("That method is not allowed here.")),
+    409: ("conflict", N_("That clashes with the current state; reload and try again.")),
+    413: ("too_large", N_("The request is too large.")),
+    415: ("unsupported_media_type", N_("That content type is not accepted here.")),
+    429: ("rate_limited", N_("Too many requests; try again in a minute.")),
+    500: ("internal_error", N_("Something went wrong on our side; nothing was lost.")),
+}
+
+
+PASSED_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler):
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return _error_response(request, exc.status, exc)
+    except NotFound:
+        return _error_response(request, 404, None)
+    except Conflict:
+        return _error_response(request, 409, None)
+    except Exception:
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _error_response(request, 500, None)
+    return response
+
+
+def _error_response(request: web.Request, status: int, exc: web.HTTPException | None):
+    code, message = _ERROR_TEXT.get(status, ("error", N_("The request failed.")))
+    headers = {}
+    if exc is not None:
+        headers = {k: v for k, v in exc.headers.items() if k in PASSED_HEADERS}
+        if exc.content_type == "application/json" and exc.text:
+            return web.Response(status=status, text=exc.text, content_type="application/json",
+                                headers=headers)
+    t = translations(request.get(LANG, "es")).gettext
+    if _is_api(request) or "application/json" in request.headers.get("Accept", "")[:40]:
+        return json_error(status, code, t(message), headers=headers)
+    try:
+        return render(request, "error.html", {"status": status, "message": t(message)},
+                      status=status, headers=headers)
+    except Exception:
+        log.exception("error page failed")
+        return web.Response(status=status, text=message, headers=headers)
+
+
+@web.middleware
+async def headers_middleware(request: web.Request, handler):
+    response = await handler(request)
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

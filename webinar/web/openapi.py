@@ -1,0 +1,224 @@
+"""The API's OpenAPI 3.1 document, built from the same pydantic models that validate it."""
+
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+
+from pydantic import BaseModel
+
+from webinar.events.fields import SLUG, EventFields
+from webinar.registrations.fields import RegistrationIn
+from webinar.web.queries import DeliveriesQuery, RegistrationsQuery
+
+# Durations as webinar.events.durations reads them: 30s, 10m, 1h, 1d, 1h30m.
+DURATION = r"^(?:\d+[dhms])+$"
+
+ERROR = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {
+        "error": {"type": "string"},
+        "message": {"type": "string"},
+        "errors": {"type": "object", "additionalProperties": {"type": "string"},
+                   "description": "per-field messages, in the request's language"},
+    },
+}
+
+REGISTRATION = {
+    "type": "object",
+    "required": ["id", "email", "name", "sector", "country", "language", "status",
+                 "created_at", "join_link", "manage_link"],
+    "properties": {
+        "id": {"type": "integer"}, "email": {"type": "string"}, "name": {"type": "string"},
+        "organization": {"type": "string"}, "position": {"type": "string"},
+        "sector": {"type": "string"}, "country": {"type": "string"},
+        "language": {"type": "string", "enum": ["es", "en"]},
+        "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
+        "created_at": {"type": "string", "format": "date-time"},
+        "join_link": {"type": "string"}, "manage_link": {"type": "string"},
+        "attended": {"type": "boolean"}, "minutes": {"type": "number"},
+    },
+}
+
+EVENT = {
+    "type": "object",
+    "required": ["slug", "title", "starts_at", "ends_at", "timezone", "sectors", "status",
+                 "registration_open", "registered"],
+    "properties": {
+        "slug": {"type": "string"}, "title": {"type": "string"},
+        "description": {"type": "string"}, "speakers": {"type": "array"},
+        "starts_at": {"type": "string", "format": "date-time"},
+        "ends_at": {"type": "string", "format": "date-time"},
+        "timezone": {"type": "string"}, "capacity": {"type": ["integer", "null"]},
+        "sectors": {"type": "array", "items": {"type": "object"}},
+        "status": {"type": "string"}, "registration_open": {"type": "boolean"},
+        "registered": {"type": "integer"}, "waitlisted": {"type": "integer"},
+        "seats_left": {"type": ["integer", "null"]}, "url": {"type": "string"},
+    },
+}
+
+
+EVENT_EXAMPLE = {
+    "slug": "foro-gobierno-digital", "title": "Foro: Gobierno digital",
+    "starts_at": "2030-12-03T09:00:00-06:00", "ends_at": "2030-12-03T11:00:00-06:00",
+    "timezone": "America/Guatemala", "capacity": 300,
+    "speakers": [{"name": "Ana López", "affiliation": "Universidad de San Carlos"}],
+    "reminders": ["1d", "1h"], "organizer_emails": ["ana@example.org"],
+}
+EVENT_PATCH_EXAMPLE = {"title": "Foro: Gobierno digital (segunda edición)", "capacity": 500}
+REGISTRATION_EXAMPLE = {
+    "name": "Luis Pérez", "email": "luis@example.org", "organization": "Ministerio de Salud",
+    "position": "Analista", "sector": "public", "country": "GT", "language": "es",
+    "consent": True,
+}
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict]:
+    """Query parameters documented from the pydantic model that parses them."""
+    params = []
+    for name, schema in model.model_json_schema()["properties"].items():
+        # A query parameter is absent or a string, never JSON null.
+        branches = [b for b in schema.pop("anyOf", []) if b.get("type") != "null"]
+        if branches:
+            schema.update(branches[0])
+        if schema.get("default", 0) is None:
+            del schema["default"]
+        params.append({"name": name, "in": "query", "schema": schema})
+    return params
+
+
+def _organizer_listing(summary: str, query: type[BaseModel], schema: dict) -> dict:
+    """A GET for an event's organizers: bearer token, query parameters, a JSON object."""
+    return {
+        "summary": summary,
+        "security": [{"bearer": []}],
+        "parameters": _query_parameters(query),
+        "responses": {
+            "200": {"description": summary, "content": {"application/json": {"schema": schema}}},
+            "401": _error("no valid token"), "403": _error("not an organizer"),
+            "422": _error("invalid parameters"), **COMMON_ERRORS},
+    }
+
+
+def _json(schema_ref: str, example: dict | None = None) -> dict:
+    media = {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}
+    if example is not None:
+        media["example"] = example
+    return {"application/json": media}
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": _json("Error")}
+
+
+SLUG_PARAM = {"name": "slug", "in": "path", "required": True,
+              "schema": {"type": "string", "maxLength": 200}}
+COMMON_ERRORS = {"400": _error("malformed body"), "404": _error("no such event"),
+                 "413": _error("body too large")}
+
+
+def _schemas() -> dict:
+    registration_in = RegistrationIn.model_json_schema(ref_template="#/components/schemas/{model}")
+    event_in = EventFields.model_json_schema(ref_template="#/components/schemas/{model}")
+    defs = {}
+    for schema in (registration_in, event_in):
+        defs.update(schema.pop("$defs", {}))
+    # Checked by validators, so absent from the models' own schemas.
+    event_in["properties"]["slug"]["pattern"] = SLUG.pattern
+    event_in["properties"]["report_delay"]["pattern"] = DURATION
+    event_in["properties"]["reminders"]["items"]["pattern"] = DURATION
+    event_patch = copy.deepcopy(event_in)
+    event_patch.pop("required", None)
+    event_patch["title"] = "EventPatch"
+    return {"RegistrationIn": registration_in, "EventIn": event_in, "EventPatch": event_patch,
+            "Registration": REGISTRATION, "Event": EVENT, "Error": ERROR, **defs}
+
+
+@lru_cache(maxsize=8)
+def _document(base_url: str) -> dict:
+    bearer = [{"bearer": []}]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Webinar registration and attendance API", "version": "1"},
+        "servers": [{"url": base_url}],
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "paths": {
+            "/api/v1/openapi.json": {"get": {
+                "summary": "This document",
+                "responses": {"200": {"description": "the OpenAPI document",
+                                      "content": {"application/json": {"schema": {
+                                          "type": "object"}}}}},
+            }},
+            "/api/v1/events": {"post": {
+                "summary": "Create an event",
+                "security": bearer,
+                "requestBody": {"required": True, "content": _json("EventIn", EVENT_EXAMPLE)},
+                "responses": {"201": {"description": "created", "content": _json("Event")},
+                              "401": _error("no valid token"),
+                              "409": _error("slug taken"),
+                              "415": _error("not JSON"),
+                              "422": _error("invalid fields"), **COMMON_ERRORS},
+            }},
+            "/api/v1/events/{slug}": {
+                "parameters": [SLUG_PARAM],
+                "get": {
+                    "summary": "An event (more fields for its organizers)",
+                    "responses": {"200": {"description": "the event", "content": _json("Event")},
+                                  "401": _error("invalid token"), **COMMON_ERRORS},
+                },
+                "patch": {
+                    "summary": "Change an event; a new start re-plans reminders and notifies",
+                    "security": bearer,
+                    "requestBody": {"required": True,
+                                    "content": _json("EventPatch", EVENT_PATCH_EXAMPLE)},
+                    "responses": {"200": {"description": "updated", "content": _json("Event")},
+                                  "401": _error("no valid token"),
+                                  "403": _error("not an organizer of this event"),
+                                  "409": _error("slug taken"),
+                                  "422": _error("invalid fields"), **COMMON_ERRORS},
+                },
+            },
+            "/api/v1/events/{slug}/deliveries": {
+                "parameters": [SLUG_PARAM],
+                "get": _organizer_listing(
+                    "The event's mail: counts by kind and status, latest 500 rows",
+                    DeliveriesQuery,
+                    {"type": "object", "required": ["summary", "deliveries"], "properties": {
+                        "summary": {"type": "object"},
+                        "deliveries": {"type": "array", "items": {
+                            "type": "object",
+                            "required": ["id", "kind", "status", "attempts", "recipient"]}}}},
+                ),
+            },
+            "/api/v1/events/{slug}/registrations": {
+                "parameters": [SLUG_PARAM],
+                "post": {
+                    "summary": "Register for an event",
+                    "requestBody": {"required": True,
+                                    "content": _json("RegistrationIn", REGISTRATION_EXAMPLE)},
+                    "responses": {
+                        "201": {"description": "registered (confirmed or waitlisted)",
+                                "content": _json("Registration")},
+                        "409": _error("already registered (links re-sent) or closed"),
+                        "422": _error("invalid fields"),
+                        "429": _error("too many requests"), **COMMON_ERRORS},
+                },
+                "get": _organizer_listing(
+                    "Registrations, oldest first, in pages",
+                    RegistrationsQuery,
+                    {"type": "object", "required": ["registrations", "next"], "properties": {
+                        "registrations": {"type": "array", "items": {
+                            "$ref": "#/components/schemas/Registration"}},
+                        "next": {"type": ["string", "null"]}}},
+                ),
+            },
+        },
+    }
+
+
+def openapi_document(base_url: str) -> dict:
+    return copy.deepcopy(_document(base_url))

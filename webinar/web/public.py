@@ -1,0 +1,194 @@
+"""Public pages: the event page and its form, the manage page, the invite and the join link."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from webinar.attendance import joining
+from webinar.errors import EventNotFound, RegistrationClosed, RegistrationNotFound
+from webinar.events import service as events_service
+from webinar.events.model import Event
+from webinar.i18n import LANGUAGE_COOKIE, countries
+from webinar.links import join_link, mail_domain, manage_link
+from webinar.mail.calendar import invite
+from webinar.registrations import service as registration_service
+from webinar.registrations.fields import RegistrationIn
+from webinar.registrations.model import Registration
+from webinar.validation import field_errors
+from webinar.web.keys import CSRF, RATE_LIMITER
+from webinar.web.request_keys import LANG, LANG_CHOSEN
+from webinar.web.responses import gettext, lang, read_form, render, resources
+from webinar.web.security import HONEYPOT_FIELD, client_address
+
+FORM_FIELDS = ("name", "email", "organization", "position", "sector", "country", "language",
+               "consent")
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/", index, name="index")
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/events/{slug}", event_page, name="event")
+    app.router.add_post("/events/{slug}/register", register)
+    app.router.add_get("/r/{token}", manage_page, name="manage")
+    app.router.add_get("/r/{token}/calendar.ics", calendar_file)
+    app.router.add_post("/r/{token}/cancel", cancel)
+    app.router.add_get("/j/{token}", join)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    await resources(request).store.ping()
+    return web.json_response({"status": "ok"})
+
+
+async def index(request: web.Request) -> web.Response:
+    res = resources(request)
+    return render(request, "index.html",
+                  {"events": await events_service.upcoming(res.store, res.now())})
+
+
+async def _public_event(request: web.Request) -> Event:
+    try:
+        event = await events_service.get(resources(request).store, request.match_info["slug"])
+    except EventNotFound:
+        raise web.HTTPNotFound() from None
+    if not event.is_public():
+        raise web.HTTPNotFound()
+    return event
+
+
+async def _event_context(request: web.Request, event: Event) -> dict:
+    res = resources(request)
+    counts = await events_service.registration_counts(res.store, event)
+    return {
+        "event": event,
+        "open": event.accepts_registrations(res.now()),
+        "ended": res.now() >= event.ends_at,
+        "seats_left": event.seats_left(counts["confirmed"]),
+        "countries": countries(lang(request)),
+        "sectors": [(s.code, s.label(lang(request))) for s in event.sectors],
+    }
+
+
+async def event_page(request: web.Request) -> web.Response:
+    event = await _public_event(request)
+    ctx = await _event_context(request, event)
+    form = dict.fromkeys(FORM_FIELDS, "") | {"language": lang(request)}
+    ctx.update(form=form, errors={}, notice=None)
+    return render(request, "event.html", ctx)
+
+
+async def _form_again(request: web.Request, event: Event, form: dict, errors: dict,
+                      status: int, notice: str | None = None) -> web.Response:
+    ctx = await _event_context(request, event)
+    kept = {k: form.get(k, "") for k in FORM_FIELDS}
+    ctx.update(form=kept, errors=errors, notice=notice)
+    return render(request, "event.html", ctx, status=status)
+
+
+async def register(request: web.Request) -> web.Response:
+    res = resources(request)
+    event = await _public_event(request)
+    _ = gettext(request)
+    form = await read_form(request)
+    allowed, wait = request.app[RATE_LIMITER].allow(client_address(request))
+    if not allowed:
+        response = await _form_again(
+            request, event, form, {}, 429,
+            notice=_("Too many sign-ups from your connection. Please wait a minute and send "
+                     "the form again."))
+        response.headers["Retry-After"] = str(int(wait) + 1)
+        return response
+    if form.get(HONEYPOT_FIELD):
+        return await _form_again(request, event, form, {}, 400,
+                                 notice=_("Please leave the last field empty."))
+    if not request.app[CSRF].valid(request, form.get("csrf_token")):
+        return await _form_again(
+            request, event, form, {}, 400,
+            notice=_("This form has expired. Please check your details and send it again."))
+    form.setdefault("language", lang(request))
+    try:
+        data = RegistrationIn.model_validate(form, context={"sectors": event.sector_codes})
+    except ValidationError as exc:
+        return await _form_again(request, event, form, field_errors(exc, _), 422,
+                                 notice=_("Please correct the fields marked below."))
+    try:
+        outcome = await registration_service.register(res.store, res.now(), event, data)
+    except RegistrationClosed:
+        return await _form_again(request, event, form, {}, 409,
+                                 notice=_("Registration for this event is closed."))
+    res.nudge()
+    if outcome.duplicate:
+        return render(request, "already_registered.html", {"event": event, "email": data.email})
+    raise web.HTTPSeeOther(request.app.router["manage"].url_for(
+        token=outcome.registration.token).with_query(welcome="1"))
+
+
+async def _by_token(request: web.Request) -> tuple[Registration, Event]:
+    res = resources(request)
+    token = request.match_info["token"]
+    if len(token) > 64:
+        raise web.HTTPNotFound()
+    try:
+        reg = await registration_service.get_by_token(res.store, token)
+    except RegistrationNotFound:
+        raise web.HTTPNotFound() from None
+    event = await events_service.get_by_id(res.store, reg.event_id)
+    # A page reached from a mail speaks the registrant's language unless they chose another.
+    if LANG_CHOSEN not in request and LANGUAGE_COOKIE not in request.cookies:
+        request[LANG] = reg.language
+    return reg, event
+
+
+async def manage_page(request: web.Request) -> web.Response:
+    reg, event = await _by_token(request)
+    res = resources(request)
+    ctx = {
+        "event": event, "reg": reg,
+        "join_link": join_link(res.settings, reg), "manage_link": manage_link(res.settings, reg),
+        "sector_label": event.sector_label(reg.sector, lang(request)),
+        "welcome": request.query.get("welcome") == "1",
+        "just_cancelled": request.query.get("cancelled") == "1",
+        "ended": res.now() >= event.ends_at,
+        "can_reregister": event.accepts_registrations(res.now()),
+    }
+    return render(request, "manage.html", ctx, headers={"Cache-Control": "no-store"})
+
+
+async def calendar_file(request: web.Request) -> web.Response:
+    reg, event = await _by_token(request)
+    res = resources(request)
+    body = invite(event, reg, join_link=join_link(res.settings, reg),
+                  manage_link=manage_link(res.settings, reg), now=res.now(),
+                  domain=mail_domain(res.settings), cancelled=reg.status == "cancelled")
+    return web.Response(body=body, content_type="text/calendar", charset="utf-8", headers={
+        "Content-Disposition": f'attachment; filename="{event.slug}.ics"',
+        "Cache-Control": "no-store",
+    })
+
+
+async def cancel(request: web.Request) -> web.Response:
+    reg, event = await _by_token(request)
+    res = resources(request)
+    form = await read_form(request)
+    if not request.app[CSRF].valid(request, form.get("csrf_token")):
+        raise web.HTTPSeeOther(request.app.router["manage"].url_for(token=reg.token))
+    await registration_service.cancel(res.store, res.now(), event, reg.token)
+    res.nudge()
+    raise web.HTTPSeeOther(
+        request.app.router["manage"].url_for(token=reg.token).with_query(cancelled="1"))
+
+
+async def join(request: web.Request) -> web.Response:
+    """The personal join link: on time, straight to the platform; otherwise a page that
+    says why not yet (with the start time) or what is left (the recording)."""
+    reg, event = await _by_token(request)
+    res = resources(request)
+    decision = joining.decide(event, reg, res.now())
+    no_store = {"Cache-Control": "no-store"}
+    if decision.enters:
+        raise web.HTTPSeeOther(event.join_url, headers=no_store)
+    return render(request, "join.html", {
+        "event": event, "reg": reg, "manage_link": manage_link(res.settings, reg),
+        "state": decision.state, "refresh": decision.refresh_seconds,
+    }, headers=no_store)

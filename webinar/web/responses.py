@@ -1,0 +1,130 @@
+"""Helpers every view uses: the request's language, page rendering, JSON errors, bodies."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+from webinar.i18n import LANGUAGE_COOKIE, format_when, translations
+from webinar.runtime import Resources
+from webinar.web.keys import CSRF, RESOURCES
+from webinar.web.request_keys import LANG, LANG_CHOSEN
+from webinar.web.security import CSRF_FIELD
+
+PUBLIC_BODY_LIMIT = 32 * 1024
+
+
+def resources(request: web.Request) -> Resources:
+    return request.app[RESOURCES]
+
+
+def lang(request: web.Request) -> str:
+    return request.get(LANG, "es")
+
+
+def gettext(request: web.Request):
+    return translations(lang(request)).gettext
+
+
+def render(request: web.Request, template: str, context: dict[str, Any] | None = None,
+           status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    res = resources(request)
+    language = lang(request)
+    t = translations(language)
+    csrf = request.app[CSRF]
+    ctx = {
+        "_": t.gettext,
+        "ngettext": t.ngettext,
+        "lang": language,
+        "other_lang": "en" if language == "es" else "es",
+        "path": request.path,
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf.token_for(request),
+        "when": lambda moment, tz: format_when(moment, tz, language),
+        "base_url": res.settings.base_url,
+    }
+    ctx.update(context or {})
+    body = res.templates.get_template(template).render(ctx)
+    response = web.Response(text=body, status=status, content_type="text/html",
+                            charset="utf-8", headers=headers)
+    csrf.set_cookie(request, response)
+    # Pages are mostly text (the country list alone is 8 kB): gzip them for slow phones.
+    response.enable_compression()
+    return response
+
+
+def json_response(data: Any, status: int = 200, headers: dict | None = None) -> web.Response:
+    return web.json_response(data, status=status, headers=headers,
+                             dumps=lambda d: json.dumps(d, ensure_ascii=False))
+
+
+def _error_body(error: str, message: str, errors: dict[str, str] | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"error": error, "message": message}
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def json_error(status: int, error: str, message: str,
+               errors: dict[str, str] | None = None, headers: dict | None = None) -> web.Response:
+    return json_response(_error_body(error, message, errors), status=status, headers=headers)
+
+
+def json_exception(exc_class: type[web.HTTPException], error: str, message: str,
+                   errors: dict[str, str] | None = None,
+                   headers: dict | None = None) -> web.HTTPException:
+    """The same JSON answer as json_error, to raise from a helper deep in a view."""
+    return exc_class(text=json.dumps(_error_body(error, message, errors), ensure_ascii=False),
+                     content_type="application/json", headers=headers)
+
+
+async def read_body(request: web.Request, limit: int) -> bytes:
+    """The body, refusing (413) anything over `limit`, declared or not."""
+    if request.content_length is not None and request.content_length > limit:
+        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length)
+    chunks, size = [], 0
+    while True:
+        chunk = await request.content.read(64 * 1024)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > limit:
+            raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=size)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def read_form(request: web.Request, limit: int = PUBLIC_BODY_LIMIT) -> dict[str, str]:
+    ctype = request.content_type
+    if ctype not in ("application/x-www-form-urlencoded", ""):
+        raise web.HTTPUnsupportedMediaType()
+    raw = await read_body(request, limit)
+    try:
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=100)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise web.HTTPBadRequest() from exc
+    form: dict[str, str] = {}
+    for key, value in pairs:
+        form.setdefault(key, value)
+    return form
+
+
+async def read_json(request: web.Request, limit: int) -> Any:
+    """Parsed JSON, or a 400 answer as an exception."""
+    raw = await read_body(request, limit)
+    try:
+        return json.loads(raw.decode("utf-8")) if raw else None
+    except (UnicodeDecodeError, ValueError):
+        _ = gettext(request)
+        raise json_exception(web.HTTPBadRequest, "malformed_json",
+                             _("The body is not valid JSON.")) from None
+
+
+def set_language_cookie(request: web.Request, response: web.StreamResponse) -> None:
+    chosen = request.get(LANG_CHOSEN)
+    if chosen:
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=365 * 86400, samesite="Lax",
+                            path="/", httponly=True)
