@@ -123,7 +123,8 @@ def test_missing_counts_empty_fuzzy_and_half_translated_plurals():
     po.add("Empty", "")
     po.add("Fuzzy", "Difuso", flags=["fuzzy"])
     po.add(("One", "Many"), ("Uno", ""))
-    po.add(("Unit", "Units"), ("Unidad", "Unidades"))
+    # As many forms as the locale has (Babel 2.19 gives Spanish three: one, many, other).
+    po.add(("Unit", "Units"), ("Unidad",) + ("Unidades",) * (po.num_plurals - 1))
     assert catalogs.missing("es", template, po) == ["Empty", "Fuzzy", "Absent", "One"]
     assert catalogs.missing("es", template, None) == ["Done", "Empty", "Fuzzy", "Absent",
                                                      "One", "Unit"]
