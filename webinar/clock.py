@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Protocol, overload
 
 
 class Clock(Protocol):
@@ -39,7 +39,12 @@ def to_db(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+@overload
+def from_db(text: str) -> datetime: ...
+@overload
+def from_db(text: None) -> None: ...
 def from_db(text: str | None) -> datetime | None:
+    """The inverse of `to_db`; NULL stays None."""
     if text is None:
         return None
     return datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from webinar.clock import SystemClock
 from webinar.errors import EventNotFound
 from webinar.events import service as events
-from webinar.events.fields import EventFields
+from webinar.events.fields import EventFields, Speaker
 from webinar.organizers import accounts as organizers
 from webinar.registrations import service as registration
 from webinar.registrations.fields import RegistrationIn
@@ -59,9 +59,9 @@ async def seed(settings: Settings) -> str:
                 "y los sectores público y privado conversa sobre servicios digitales, "
                 "identidad digital y datos abiertos."
             ),
-            speakers=[{"name": "Dra. Marta Quiñónez", "affiliation": "Universidad de San Carlos"},
-                      {"name": "Roberto Estrada", "affiliation": "PNUD Guatemala"},
-                      {"name": "Lic. Ana Sofía Paz", "affiliation": "Gobierno Electrónico"}],
+            speakers=[Speaker(name="Dra. Marta Quiñónez", affiliation="Universidad de San Carlos"),
+                      Speaker(name="Roberto Estrada", affiliation="PNUD Guatemala"),
+                      Speaker(name="Lic. Ana Sofía Paz", affiliation="Gobierno Electrónico")],
             starts_at=starts.astimezone(UTC), ends_at=(starts + timedelta(hours=2)).astimezone(UTC),
             timezone="America/Guatemala", join_url="https://meet.example.org/foro-gobierno-digital",
             capacity=140, reminders=["1d", "1h"], organizer_emails=[EMAIL],

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BeforeValidator, ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from webinar.i18n import N_
 
@@ -112,7 +112,7 @@ _GENERIC = {
 }
 
 
-def _message(err: dict) -> str:
+def _message(err: ErrorDetails) -> str:
     if err["type"] in _GENERIC:
         return _GENERIC[err["type"]]
     if err["type"] in _OWN_CODES:

@@ -174,14 +174,14 @@ def missing(lang: str, template: Catalog | None = None,
     singular msgid."""
     template = template if template is not None else extract()
     catalog = catalog if catalog is not None else _read(lang)
-    result = []
+    result: list[str] = []
     for message in template:
         if not message.id:
             continue
         found = catalog.get(message.id, message.context) if catalog is not None else None
-        if (found is None or not _translated(found, catalog.num_plurals)
+        if (found is None or catalog is None or not _translated(found, catalog.num_plurals)
                 or found.pluralizable != message.pluralizable):
-            result.append(message.id[0] if message.pluralizable else message.id)
+            result.append(str(message.id[0] if message.pluralizable else message.id))
     return result
 
 

@@ -90,11 +90,17 @@ class Queries(Protocol):
     """Every area's queries, on one connection: the store's own read committed data, a
     transaction's see its own writes."""
 
-    events: EventQueries
-    registrations: RegistrationQueries
-    deliveries: DeliveryQueries
-    organizers: OrganizerQueries
-    log: LogQueries
+    # Read-only properties, so each store may hand out its own classes that satisfy them.
+    @property
+    def events(self) -> EventQueries: ...
+    @property
+    def registrations(self) -> RegistrationQueries: ...
+    @property
+    def deliveries(self) -> DeliveryQueries: ...
+    @property
+    def organizers(self) -> OrganizerQueries: ...
+    @property
+    def log(self) -> LogQueries: ...
 
 
 class Transaction(Queries, Protocol):

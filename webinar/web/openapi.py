@@ -137,7 +137,7 @@ def _schemas() -> dict:
 
 @lru_cache(maxsize=8)
 def _document(base_url: str) -> dict:
-    bearer = [{"bearer": []}]
+    bearer: list[dict[str, list[str]]] = [{"bearer": []}]
     return {
         "openapi": "3.1.0",
         "info": {"title": "Webinar registration and attendance API", "version": "1"},

@@ -23,7 +23,7 @@ def _dict_row(cursor: sqlite3.Cursor, values: tuple) -> dict[str, Any]:
 
 async def _open(path: Path) -> aiosqlite.Connection:
     conn = await aiosqlite.connect(path, isolation_level=None)
-    conn.row_factory = _dict_row
+    conn.row_factory = _dict_row  # type: ignore[assignment]  # typeshed says a class
     await conn.execute("PRAGMA journal_mode=WAL")
     await conn.execute("PRAGMA foreign_keys=ON")
     await conn.execute("PRAGMA busy_timeout=10000")
@@ -57,6 +57,13 @@ class Conn:
                 return await cursor.fetchone()  # type: ignore[return-value]
         except sqlite3.IntegrityError as exc:
             raise UniqueViolation(str(exc)) from exc
+
+    async def returning(self, sql: str, params: Params = ()) -> Row:
+        """The one row an INSERT/UPDATE ... RETURNING statement that must match gives."""
+        row = await self.fetchone(sql, params)
+        if row is None:
+            raise LookupError("the statement matched no row")
+        return row
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         async with self._conn.execute(sql, params) as cursor:

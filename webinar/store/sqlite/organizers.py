@@ -13,7 +13,7 @@ class OrganizerQueries:
         self._conn = conn
 
     async def insert(self, email: str, password_hash: str, now: str) -> Row:
-        return await self._conn.fetchone(
+        return await self._conn.returning(
             "INSERT INTO organizers (email, password_hash, created_at) VALUES (?, ?, ?)"
             " ON CONFLICT (email) DO UPDATE SET password_hash = excluded.password_hash"
             " RETURNING *",
