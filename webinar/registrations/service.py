@@ -28,7 +28,7 @@ async def register(store: Store, now: datetime, event: Event, data: Registration
         try:
             return await _register_once(store, now, event, values)
         except UniqueViolation:
-            # Only a token collision can land here (2^-144): draw again.
+            # Only a token collision can land here (2^-144 each): draw again.
             continue
     raise RuntimeError("could not store registration")
 
@@ -45,7 +45,8 @@ async def _register_once(store: Store, now: datetime, event: Event, values: dict
         if existing is not None:
             row = await tx.registrations.reactivate(existing["id"], values, status, stamp)
         else:
-            row = await tx.registrations.insert(event.id, new_token(), values, status, stamp)
+            row = await tx.registrations.insert(event.id, new_token(), new_token(), values,
+                                                status, stamp)
         await outbox.append(tx, outbox.REGISTRATION_CREATED, at=now, event_id=event.id,
                               registration_id=row["id"],
                               payload={"status": status, "reactivated": existing is not None})
@@ -57,6 +58,18 @@ async def get_by_token(store: Store, token: str) -> Registration:
     if row is None:
         raise RegistrationNotFound()
     return Registration.from_row(row)
+
+
+async def get_for_join(store: Store, token: str) -> tuple[Registration, bool]:
+    """The registration a join link names, and whether the link carries the manage token
+    (join links mailed before the join token existed) rather than the join token."""
+    row = await store.registrations.by_join_token(token)
+    if row is not None:
+        return Registration.from_row(row), False
+    row = await store.registrations.by_token(token)
+    if row is None:
+        raise RegistrationNotFound()
+    return Registration.from_row(row), True
 
 
 async def get_by_id(store: Store, registration_id: int) -> Registration:
