@@ -23,7 +23,8 @@ async def status_for_newcomer(tx: Transaction, event: Event) -> str:
 
 
 async def fill_free_seats(tx: Transaction, event: Event, now: datetime) -> int:
-    """Promote waitlisted people, oldest first, into free seats. Returns how many."""
+    """Promote waitlisted people, in the order they joined the waitlist, into free seats.
+    Returns how many."""
     confirmed = await tx.registrations.count_confirmed(event.id)
     free = None if event.capacity is None else event.capacity - confirmed
     if free is not None and free <= 0:
