@@ -73,7 +73,7 @@ async def update(store: Store, now: datetime, event_id: int, changes: Mapping[st
     (registrants get an update and their reminders are re-planned); a larger capacity
     promotes from the waitlist."""
     async with store.transaction() as tx:
-        stored = await tx.events.by_id(event_id)
+        stored = await tx.events.for_update(event_id)
         if stored is None:
             raise EventNotFound(str(event_id))
         # Unknown keys fail too: EventFields forbids extra fields.

@@ -1,8 +1,10 @@
 """Who gets a seat: a newcomer's status, and promotion from the waitlist into free seats.
 
 Both run inside the caller's write transaction, which is what keeps confirmed
-registrations within capacity. The events service (a larger capacity) and the
-registrations service (a cancellation) both call `fill_free_seats`.
+registrations within capacity; the event they are given must have been read inside that
+transaction too (`tx.events.for_update`), or a capacity changed meanwhile is missed. The
+events service (a larger capacity) and the registrations service (a cancellation) both call
+`fill_free_seats`.
 """
 
 from __future__ import annotations
