@@ -9,7 +9,8 @@ from webinar.settings import Settings
 
 
 def join_link(settings: Settings, reg: Registration) -> str:
-    return f"{settings.base_url}/j/{reg.token}"
+    """The join link carries the join token: forwarded, it enters the event and no more."""
+    return f"{settings.base_url}/j/{reg.join_token}"
 
 
 def manage_link(settings: Settings, reg: Registration) -> str:

@@ -22,7 +22,7 @@ async def test_invite_is_valid_and_in_the_events_zone(client):
     assert str(start.tzinfo) == "America/Guatemala" and start.hour == 6
     assert vevent["DTSTART"].params["TZID"] == "America/Guatemala"
     assert int(vevent["SEQUENCE"]) == 0
-    assert f"/j/{token}" in str(vevent["DESCRIPTION"])
+    assert reg["join_link"] in str(vevent["DESCRIPTION"])
     assert str(vevent["SUMMARY"]) == "Foro: Gobierno digital"
     uid = str(vevent["UID"])
     again = Calendar.from_ical(await (await client.get(f"/r/{token}/calendar.ics")).read())

@@ -1,7 +1,8 @@
 """What a personal join link does at a given moment: let the person in, or say why not.
 
 Views call `decide`; the attendance part (recording the visit) will call it too, so the
-rules live here and not in the view.
+rules live here and not in the view. The join link carries its own token (not the manage
+token): whoever holds it may enter, and the pages it leads to show nothing personal.
 """
 
 from __future__ import annotations
@@ -34,7 +35,13 @@ class Decision:
         return self.state == ENTER
 
 
-def decide(event: Event, reg: Registration, now: datetime) -> Decision:
+def decide(event: Event, reg: Registration, now: datetime, *,
+           manage_token: bool = False) -> Decision:
+    """What the join link does now. `manage_token`: the link carries the manage token, as
+    join links mailed before the join token existed do; those work until the event ends,
+    and after it show the end page whatever the registration's state."""
+    if manage_token and now >= event.ends_at:
+        return Decision(ENDED)
     if event.status == "cancelled":
         return Decision(EVENT_CANCELLED)
     if reg.status == "waitlisted":

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from webinar.clock import to_db
 from webinar.errors import EventNotFound, SlugTaken
@@ -57,16 +59,28 @@ async def create(store: Store, now: datetime, fields: EventFields,
     return Event.from_row(row)
 
 
-async def update(store: Store, now: datetime, event: Event, fields: EventFields) -> Event:
-    """Apply a validated whole set of fields. Moving the start or the end raises the
-    iCalendar SEQUENCE and logs event.rescheduled (registrants get an update and their
-    reminders are re-planned); a larger capacity promotes from the waitlist."""
-    new = _columns(fields)
+# The column each create-body field is stored in, where the names differ.
+_COLUMN_OF = {"report_delay": "report_delay_seconds"}
+
+
+async def update(store: Store, now: datetime, event_id: int, changes: Mapping[str, Any]) -> Event:
+    """Apply the fields `changes` names (a PATCH body) to the event as it is inside the
+    write transaction: merged into the stored fields and validated there, so two organizers
+    changing different fields at once both keep theirs. Raises pydantic's ValidationError
+    when the merged event is invalid (nothing is written).
+
+    Moving the start or the end raises the iCalendar SEQUENCE and logs event.rescheduled
+    (registrants get an update and their reminders are re-planned); a larger capacity
+    promotes from the waitlist."""
     async with store.transaction() as tx:
-        # Compare with what is stored now, inside the transaction: no lost update, and no
-        # re-validation of old data against rules added since it was stored.
-        stored = await tx.events.by_id(event.id)
-        changed = {k: v for k, v in new.items() if stored[k] != v}
+        stored = await tx.events.for_update(event_id)
+        if stored is None:
+            raise EventNotFound(str(event_id))
+        # Unknown keys fail too: EventFields forbids extra fields.
+        fields = EventFields.model_validate({**Event.from_row(stored).fields(), **changes})
+        new = _columns(fields)
+        named = {_COLUMN_OF.get(key, key) for key in changes}
+        changed = {k: new[k] for k in sorted(named) if stored[k] != new[k]}
         if not changed:
             return Event.from_row(stored)
         moved = "starts_at" in changed or "ends_at" in changed
@@ -74,18 +88,18 @@ async def update(store: Store, now: datetime, event: Event, fields: EventFields)
             raise SlugTaken(fields.slug)
         if moved:
             changed["sequence"] = stored["sequence"] + 1
-        row = await tx.events.update(event.id, changed, to_db(now))
+        row = await tx.events.update(event_id, changed, to_db(now))
         updated = Event.from_row(row)
-        await outbox.append(tx, outbox.EVENT_UPDATED, at=now, event_id=event.id,
+        await outbox.append(tx, outbox.EVENT_UPDATED, at=now, event_id=event_id,
                               payload={"changed": sorted(changed)})
         if moved or "reminders" in changed:
             await outbox.append(
-                tx, outbox.EVENT_RESCHEDULED, at=now, event_id=event.id,
+                tx, outbox.EVENT_RESCHEDULED, at=now, event_id=event_id,
                 payload={"sequence": updated.sequence, "moved": moved,
                          "previous_starts_at": stored["starts_at"]},
             )
         if "status" in changed and updated.status == "cancelled":
-            await outbox.append(tx, outbox.EVENT_CANCELLED, at=now, event_id=event.id)
+            await outbox.append(tx, outbox.EVENT_CANCELLED, at=now, event_id=event_id)
         if updated.status == "published":
             await fill_free_seats(tx, updated, now)
     return updated

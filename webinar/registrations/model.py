@@ -16,7 +16,8 @@ TOKEN_BYTES = 18  # 144 bits, 24 URL-safe characters
 class Registration:
     id: int
     event_id: int
-    token: str
+    token: str  # the manage link's (/r/...): details, calendar, cancel
+    join_token: str  # the join link's (/j/...): enters the event, shows nothing personal
     email: str
     name: str
     organization: str
@@ -32,7 +33,8 @@ class Registration:
     @classmethod
     def from_row(cls, row: Row) -> Registration:
         return cls(
-            id=row["id"], event_id=row["event_id"], token=row["token"], email=row["email"],
+            id=row["id"], event_id=row["event_id"], token=row["token"],
+            join_token=row["join_token"], email=row["email"],
             name=row["name"], organization=row["organization"], position=row["position"],
             sector=row["sector"], country=row["country"], language=row["language"],
             status=row["status"], created_at=from_db(row["created_at"]),
@@ -47,4 +49,5 @@ class Outcome:
 
 
 def new_token() -> str:
+    """A personal link's token (manage or join): unguessable, URL-safe."""
     return secrets.token_urlsafe(TOKEN_BYTES)

@@ -10,32 +10,36 @@ from __future__ import annotations
 from datetime import datetime
 
 from webinar.clock import to_db
-from webinar.errors import RegistrationClosed, RegistrationNotFound
+from webinar.errors import EventNotFound, RegistrationClosed, RegistrationNotFound
 from webinar.events.model import Event
 from webinar.outbox import log as outbox
 from webinar.registrations.fields import RegistrationIn
 from webinar.registrations.model import Outcome, Registration, new_token
 from webinar.registrations.waitlist import fill_free_seats, status_for_newcomer
 from webinar.store.errors import UniqueViolation
-from webinar.store.interface import Store
+from webinar.store.interface import Store, Transaction
 
 
 async def register(store: Store, now: datetime, event: Event, data: RegistrationIn) -> Outcome:
-    if not event.accepts_registrations(now):
-        raise RegistrationClosed(event.slug)
+    """Sign up for `event` (as the caller read it; whether it still takes registrations,
+    and how many seats it has, is decided on the event as it is inside the transaction).
+    Raises RegistrationClosed when it does not take registrations."""
     values = data.model_dump()
     for _attempt in range(3):
         try:
-            return await _register_once(store, now, event, values)
+            return await _register_once(store, now, event.id, values)
         except UniqueViolation:
-            # Only a token collision can land here (2^-144): draw again.
+            # Only a token collision can land here (2^-144 each): draw again.
             continue
     raise RuntimeError("could not store registration")
 
 
-async def _register_once(store: Store, now: datetime, event: Event, values: dict) -> Outcome:
+async def _register_once(store: Store, now: datetime, event_id: int, values: dict) -> Outcome:
     stamp = to_db(now)
     async with store.transaction() as tx:
+        event = await _event_for_update(tx, event_id)
+        if not event.accepts_registrations(now):
+            raise RegistrationClosed(event.slug)
         existing = await tx.registrations.by_email(event.id, values["email"])
         if existing is not None and existing["status"] != "cancelled":
             await outbox.append(tx, outbox.REGISTRATION_DUPLICATE, at=now,
@@ -45,11 +49,20 @@ async def _register_once(store: Store, now: datetime, event: Event, values: dict
         if existing is not None:
             row = await tx.registrations.reactivate(existing["id"], values, status, stamp)
         else:
-            row = await tx.registrations.insert(event.id, new_token(), values, status, stamp)
+            row = await tx.registrations.insert(event.id, new_token(), new_token(), values,
+                                                status, stamp)
         await outbox.append(tx, outbox.REGISTRATION_CREATED, at=now, event_id=event.id,
                               registration_id=row["id"],
                               payload={"status": status, "reactivated": existing is not None})
     return Outcome(Registration.from_row(row), duplicate=False)
+
+
+async def _event_for_update(tx: Transaction, event_id: int) -> Event:
+    """The event as it is inside this transaction: the one the decision is made on."""
+    row = await tx.events.for_update(event_id)
+    if row is None:
+        raise EventNotFound(str(event_id))
+    return Event.from_row(row)
 
 
 async def get_by_token(store: Store, token: str) -> Registration:
@@ -57,6 +70,18 @@ async def get_by_token(store: Store, token: str) -> Registration:
     if row is None:
         raise RegistrationNotFound()
     return Registration.from_row(row)
+
+
+async def get_for_join(store: Store, token: str) -> tuple[Registration, bool]:
+    """The registration a join link names, and whether the link carries the manage token
+    (join links mailed before the join token existed) rather than the join token."""
+    row = await store.registrations.by_join_token(token)
+    if row is not None:
+        return Registration.from_row(row), False
+    row = await store.registrations.by_token(token)
+    if row is None:
+        raise RegistrationNotFound()
+    return Registration.from_row(row), True
 
 
 async def get_by_id(store: Store, registration_id: int) -> Registration:
@@ -67,11 +92,13 @@ async def get_by_id(store: Store, registration_id: int) -> Registration:
 
 
 async def cancel(store: Store, now: datetime, event: Event, token: str) -> Registration:
-    """Cancel; a freed seat goes to the first waitlisted person in the same transaction."""
+    """Cancel; a freed seat goes to the first waitlisted person in the same transaction,
+    within the capacity the event has then (not the one in the caller's copy)."""
     async with store.transaction() as tx:
         row = await tx.registrations.by_token(token)
         if row is None or row["event_id"] != event.id:
             raise RegistrationNotFound()
+        event = await _event_for_update(tx, event.id)
         if row["status"] == "cancelled":
             return Registration.from_row(row)
         previous = row["status"]

@@ -1,8 +1,10 @@
 """Who gets a seat: a newcomer's status, and promotion from the waitlist into free seats.
 
 Both run inside the caller's write transaction, which is what keeps confirmed
-registrations within capacity. The events service (a larger capacity) and the
-registrations service (a cancellation) both call `fill_free_seats`.
+registrations within capacity; the event they are given must have been read inside that
+transaction too (`tx.events.for_update`), or a capacity changed meanwhile is missed. The
+events service (a larger capacity) and the registrations service (a cancellation) both call
+`fill_free_seats`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ async def status_for_newcomer(tx: Transaction, event: Event) -> str:
 
 
 async def fill_free_seats(tx: Transaction, event: Event, now: datetime) -> int:
-    """Promote waitlisted people, oldest first, into free seats. Returns how many."""
+    """Promote waitlisted people, in the order they joined the waitlist, into free seats.
+    Returns how many."""
     confirmed = await tx.registrations.count_confirmed(event.id)
     free = None if event.capacity is None else event.capacity - confirmed
     if free is not None and free <= 0:

@@ -174,12 +174,10 @@ async def patch_event(request: web.Request) -> web.Response:
     body = await _json_object(request, ORGANIZER_BODY_LIMIT)
     res = resources(request)
     try:
-        # Unknown keys fail too: EventFields forbids extra fields.
-        fields = EventFields.model_validate({**event.fields(), **body})
+        # Merged into the event as stored inside the service's transaction, validated there.
+        updated = await events_service.update(res.store, res.now(), event.id, body)
     except ValidationError as exc:
         return _invalid(request, exc)
-    try:
-        updated = await events_service.update(res.store, res.now(), event, fields)
     except SlugTaken:
         _ = gettext(request)
         return json_error(409, "slug_taken", _("That address is taken by another event."),

@@ -33,7 +33,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/r/{token}", manage_page, name="manage")
     app.router.add_get("/r/{token}/calendar.ics", calendar_file)
     app.router.add_post("/r/{token}/cancel", cancel)
-    app.router.add_get("/j/{token}", join)
+    app.router.add_get("/j/{join_token}", join)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -134,10 +134,14 @@ async def _by_token(request: web.Request) -> tuple[Registration, Event]:
     except RegistrationNotFound:
         raise web.HTTPNotFound() from None
     event = await events_service.get_by_id(res.store, reg.event_id)
-    # A page reached from a mail speaks the registrant's language unless they chose another.
+    _speak_their_language(request, reg)
+    return reg, event
+
+
+def _speak_their_language(request: web.Request, reg: Registration) -> None:
+    """A page reached from a mail speaks the registrant's language unless they chose another."""
     if LANG_CHOSEN not in request and LANGUAGE_COOKIE not in request.cookies:
         request[LANG] = reg.language
-    return reg, event
 
 
 async def manage_page(request: web.Request) -> web.Response:
@@ -181,14 +185,22 @@ async def cancel(request: web.Request) -> web.Response:
 
 async def join(request: web.Request) -> web.Response:
     """The personal join link: on time, straight to the platform; otherwise a page that
-    says why not yet (with the start time) or what is left (the recording)."""
-    reg, event = await _by_token(request)
+    says why not yet (with the start time) or what is left (the recording). The link may
+    have been forwarded: the page shows nothing personal and offers no way to manage."""
     res = resources(request)
-    decision = joining.decide(event, reg, res.now())
+    token = request.match_info["join_token"]
+    if len(token) > 64:
+        raise web.HTTPNotFound()
+    try:
+        reg, manage_token = await registration_service.get_for_join(res.store, token)
+    except RegistrationNotFound:
+        raise web.HTTPNotFound() from None
+    event = await events_service.get_by_id(res.store, reg.event_id)
+    _speak_their_language(request, reg)
+    decision = joining.decide(event, reg, res.now(), manage_token=manage_token)
     no_store = {"Cache-Control": "no-store"}
     if decision.enters:
         raise web.HTTPSeeOther(event.join_url, headers=no_store)
     return render(request, "join.html", {
-        "event": event, "reg": reg, "manage_link": manage_link(res.settings, reg),
-        "state": decision.state, "refresh": decision.refresh_seconds,
+        "event": event, "state": decision.state, "refresh": decision.refresh_seconds,
     }, headers=no_store)

@@ -46,6 +46,14 @@ class EventQueries:
         return await self._conn.fetchone("SELECT * FROM events WHERE id = ?", (event_id,))
 
 
+    async def for_update(self, event_id: int) -> Row | None:
+        """The event, for a transaction that decides on it. A plain SELECT here: the
+        transaction began with BEGIN IMMEDIATE, which already holds SQLite's one write lock
+        until it ends, so nobody changes the row meanwhile. A PostgreSQL store writes
+        SELECT ... FOR UPDATE here to lock the row the same way."""
+        return await self._conn.fetchone("SELECT * FROM events WHERE id = ?", (event_id,))
+
+
     async def slug_taken(self, slug: str) -> bool:
         return await self._conn.fetchval("SELECT 1 FROM events WHERE slug = ?", (slug,)) is not None
 

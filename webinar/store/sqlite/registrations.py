@@ -22,6 +22,11 @@ class RegistrationQueries:
         return await self._conn.fetchone("SELECT * FROM registrations WHERE token = ?", (token,))
 
 
+    async def by_join_token(self, join_token: str) -> Row | None:
+        return await self._conn.fetchone(
+            "SELECT * FROM registrations WHERE join_token = ?", (join_token,))
+
+
     async def by_id(self, registration_id: int) -> Row | None:
         return await self._conn.fetchone(
             "SELECT * FROM registrations WHERE id = ?", (registration_id,))
@@ -55,28 +60,30 @@ class RegistrationQueries:
         return out
 
 
-    async def insert(self, event_id: int, token: str, data: dict, status: str,
-                     now: str) -> Row:
+    async def insert(self, event_id: int, token: str, join_token: str, data: dict,
+                     status: str, now: str) -> Row:
         return await self._conn.fetchone(
-            "INSERT INTO registrations (event_id, token, email, name, organization, position,"
-            " sector, country, language, status, consent_at, created_at, confirmed_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
-            (event_id, token, data["email"], data["name"], data["organization"], data["position"],
-             data["sector"], data["country"], data["language"], status, now, now,
-             now if status == "confirmed" else None, now),
+            "INSERT INTO registrations (event_id, token, join_token, email, name, organization,"
+            " position, sector, country, language, status, consent_at, created_at,"
+            " confirmed_at, waitlisted_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+            (event_id, token, join_token, data["email"], data["name"], data["organization"],
+             data["position"], data["sector"], data["country"], data["language"], status, now, now,
+             now if status == "confirmed" else None, now if status == "waitlisted" else None,
+             now),
         )
 
 
     async def reactivate(self, registration_id: int, data: dict, status: str,
                          now: str) -> Row:
-        """A cancelled registration registering again keeps its row and its token."""
+        """A cancelled registration registering again keeps its row and both tokens."""
         return await self._conn.fetchone(
             "UPDATE registrations SET name = ?, organization = ?, position = ?, sector = ?,"
             " country = ?, language = ?, status = ?, consent_at = ?, cancelled_at = NULL,"
-            " confirmed_at = ?, updated_at = ? WHERE id = ? RETURNING *",
+            " confirmed_at = ?, waitlisted_at = ?, updated_at = ? WHERE id = ? RETURNING *",
             (data["name"], data["organization"], data["position"], data["sector"], data["country"],
-             data["language"], status, now, now if status == "confirmed" else None, now,
-             registration_id),
+             data["language"], status, now, now if status == "confirmed" else None,
+             now if status == "waitlisted" else None, now, registration_id),
         )
 
 
@@ -89,9 +96,10 @@ class RegistrationQueries:
 
 
     async def first_waitlisted(self, event_id: int, limit: int) -> list[Row]:
+        """The waitlist in the order people joined it (registering again: at the end)."""
         return await self._conn.fetchall(
             "SELECT * FROM registrations WHERE event_id = ? AND status = 'waitlisted'"
-            " ORDER BY created_at, id LIMIT ?",
+            " ORDER BY waitlisted_at, id LIMIT ?",
             (event_id, limit),
         )
 
