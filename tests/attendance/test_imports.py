@@ -427,3 +427,24 @@ def test_an_export_with_no_rows_is_an_empty_result():
     header = b"Name (original name),Email,Join time,Leave time,Duration (minutes),Guest\r\n"
     result = parse(codecs.BOM_UTF8 + header, timezone=GUATEMALA, local_date=EVENT_DAY)
     assert result.source == "zoom" and result.rows == [] and result.skipped == []
+
+
+def test_odd_numbers_in_a_row_never_crash_the_import():
+    header = "Name (original name),Email,Join time,Leave time,Duration (minutes),Guest"
+    rows = [
+        "Ana,ana@uvg.example,11/24/2026 10:00:00 AM,11/24/2026 10:30:00 AM,3\u00b2,No",
+        "Bruno,b@uvg.example,11/24/2026 10:00:00 AM,11/24/2026 10:30:00 AM,"
+        "99999999999999999999,No",
+        "Carla,c@uvg.example,12/31/9999 11:00:00 PM,12/31/9999 11:30:00 PM,30,No",
+        "Diego,d@uvg.example,01/01/0001 00:00:00 AM,01/01/0001 00:30:00 AM,30,No",
+    ]
+    data = "\r\n".join([header, *rows]).encode()
+    result = parse(data, timezone=GUATEMALA, local_date=EVENT_DAY)
+    assert [(r.email, r.duration) for r in result.rows] == [
+        ("ana@uvg.example", None), ("b@uvg.example", None)]
+    assert skipped(result) == [{"line": 4, "reason": model.SKIP_BAD_TIME},
+                               {"line": 5, "reason": model.SKIP_BAD_TIME}]
+    teams = ("2. Participants\nName\tFirst Join\tLast Leave\tIn-Meeting Duration\tEmail\n"
+             "Ana\t11/24/26, 10:00:00 AM\t11/24/26, 10:30:00 AM\t99999999999999 h\ta@uvg.example\n")
+    result = parse(teams.encode("utf-16"), timezone=GUATEMALA, local_date=EVENT_DAY)
+    assert [(r.email, r.duration) for r in result.rows] == [("a@uvg.example", None)]

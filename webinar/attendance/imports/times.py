@@ -48,6 +48,8 @@ MONTHS = {
 DURATION_PART = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*(hours?|hrs?|h|minutes?|mins?|m|seconds?|secs?|s)\b", re.I)
 UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
+WHOLE_MINUTES = re.compile(r"^[0-9]{1,6}$")  # ASCII digits (isdigit() takes "²"), < 2 years
+MAX_DURATION = timedelta(days=7)
 
 
 def zone(name: str) -> ZoneInfo:
@@ -105,10 +107,13 @@ def parse_timestamp(value: str, *, order: str, tz: ZoneInfo) -> datetime | None:
             return parsed.astimezone(UTC)
         else:
             return None
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
     clock = _clock(match)
-    return None if clock is None else _utc(when, clock, tz)
+    try:
+        return None if clock is None else _utc(when, clock, tz)
+    except OverflowError:  # year 1 or 9999 shifted out of range by the zone
+        return None
 
 
 def parse_clock(value: str, *, local_date: date, tz: ZoneInfo) -> datetime | None:
@@ -126,13 +131,14 @@ def parse_duration(value: str) -> timedelta | None:
     parts = DURATION_PART.findall(text)
     if not parts or DURATION_PART.sub("", text).strip():
         return None
-    seconds = 0.0
-    for number, unit in parts:
-        seconds += float(number.replace(",", ".")) * UNIT_SECONDS[unit[0].lower()]
+    seconds = sum(float(number.replace(",", ".")) * UNIT_SECONDS[unit[0].lower()]
+                  for number, unit in parts)
+    if seconds > MAX_DURATION.total_seconds():
+        return None  # not a meeting's length; and timedelta() would overflow
     return timedelta(seconds=seconds)
 
 
 def parse_minutes(value: str) -> timedelta | None:
     """A whole number of minutes (Zoom's duration columns); None for `--` or empty."""
     text = clean(value)
-    return timedelta(minutes=int(text)) if text.isdigit() else None
+    return timedelta(minutes=int(text)) if WHOLE_MINUTES.match(text) else None
