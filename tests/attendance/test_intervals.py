@@ -146,3 +146,37 @@ def test_timeline_starts_on_the_clock_minute_and_keeps_a_last_partial_minute():
                                   at(10, 0, 30), at(10, 2, 15))
     assert [(e["minute"][11:19], e["present"]) for e in timeline] \
         == [("10:00:00", 1), ("10:01:00", 1), ("10:02:00", 1)]
+
+
+def test_minutes_and_timeline_agree_with_counting_second_by_second():
+    import random
+
+    rng = random.Random(7)
+    for _ in range(40):
+        people = []
+        for _person in range(rng.randrange(1, 4)):
+            spans = []
+            for _ in range(rng.randrange(0, 4)):
+                start = at(9, 30) + timedelta(seconds=rng.randrange(0, 6000))
+                end = None if rng.random() < 0.15 else \
+                    start + timedelta(seconds=rng.randrange(0, 1800))
+                spans.append(Interval(start, end))
+            people.append(spans)
+        now = at(9, 30) + timedelta(seconds=rng.randrange(0, 6000))
+
+        def inside(spans: list[Interval], second: datetime, now: datetime = now) -> bool:
+            return any(s.start <= second < (now if s.end is None else s.end) for s in spans)
+
+        seconds = [WS + timedelta(seconds=n) for n in range(int((WE - WS).total_seconds()))]
+        for spans in people:
+            expected = sum(1 for second in seconds if inside(spans, second)) // 60
+            assert minutes(spans, WS, WE, now=now) == expected
+        timeline = present_per_minute(people, WS, WE, now=now)
+        for index, entry in enumerate(timeline):
+            minute = seconds[index * 60:(index + 1) * 60]
+            expected = sum(1 for spans in people if any(inside(spans, s) for s in minute))
+            instants = sum(1 for spans in people
+                           if not any(inside(spans, s) for s in minute)
+                           and any(s.end == s.start and minute[0] <= s.start <= minute[-1]
+                                   for s in spans))
+            assert entry["present"] == expected + instants, (entry, people, now)
