@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from webinar.clock import to_db
 from webinar.events.model import Event
 from webinar.i18n import N_
+from webinar.mail.compose import UnsafeAddress
 from webinar.mail.messages import build
 from webinar.mail.transport import MailError
 from webinar.registrations.model import Registration
@@ -165,6 +166,9 @@ async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration
         except MailError as exc:
             await _record_failure(res, row, str(exc)[:500], temporary=exc.temporary,
                                   stats=stats)
+            return
+        except UnsafeAddress as exc:  # it will not get better by waiting
+            await _record_failure(res, row, str(exc), temporary=False, stats=stats)
             return
         except Exception as exc:
             log.exception("could not build or send delivery %s", row["id"])
