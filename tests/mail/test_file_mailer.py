@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from email import message_from_bytes, policy
 
+from tests.conftest import NOW
 from webinar.mail.compose import compose
 from webinar.mail.transport import FileMailer
 
@@ -12,7 +13,7 @@ from webinar.mail.transport import FileMailer
 def message(n: int):
     return compose(sender="Foros <foros@example.org>", to_name=f"Persona {n}",
                    to_addr=f"persona{n}@example.org", subject=f"Mail {n}", text="hola",
-                   html=None, message_id=f"<same-{n}@example.org>")
+                   html=None, message_id=f"<same-{n}@example.org>", date=NOW)
 
 
 async def test_a_copy_sent_again_is_a_second_file_in_sending_order(tmp_path):

@@ -13,6 +13,7 @@ from email.header import decode_header, make_header
 import pytest
 
 from tests.conftest import (
+    NOW,
     create_event,
     db_rows,
     person,
@@ -115,7 +116,8 @@ def test_long_text_is_folded_into_short_lines_and_reads_back_whole():
     subject = "Inscripción confirmada: " + "Gobierno digital en Centroamérica " * 5
     msg = compose(sender="Foros Guatemala <foros@example.org>", to_name=name,
                   to_addr="ana@bücher.example", subject=subject, text="hola", html=None,
-                  message_id="<x@example.org>", reply_to=["a@example.org", "b@example.org"])
+                  message_id="<x@example.org>", date=NOW,
+                  reply_to=["a@example.org", "b@example.org"])
     raw = msg.as_bytes()
     head = raw.split(b"\r\n\r\n", 1)[0]
     assert all(len(line) <= 78 for line in head.split(b"\r\n"))

@@ -13,10 +13,11 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.policy import Policy
-from email.utils import parseaddr
+from email.utils import format_datetime, parseaddr
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 # Text written as it is: in Subject, any printable ASCII; in a display name, words of
@@ -130,7 +131,7 @@ def _mailbox(name: str, addr: str) -> list[str]:
 
 
 def compose(*, sender: str, to_name: str, to_addr: str, subject: str, text: str,
-            html: str | None, message_id: str, reply_to: list[str] | None = None,
+            html: str | None, message_id: str, date: datetime, reply_to: list[str] | None = None,
             attachments: list[Attachment] | None = None,
             headers: dict[str, str] | None = None) -> EmailMessage:
     msg = EmailMessage(policy=SMTP_POLICY)
@@ -141,6 +142,7 @@ def compose(*, sender: str, to_name: str, to_addr: str, subject: str, text: str,
     if replies:
         msg["Reply-To"] = _Written("Reply-To", [f"{a}," for a in replies[:-1]] + replies[-1:])
     msg["Subject"] = _Written("Subject", _words(_one_line(subject)[:250], _PLAIN_TEXT))
+    msg["Date"] = format_datetime(date.astimezone(UTC))
     msg["Message-ID"] = message_id
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(text)
