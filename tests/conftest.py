@@ -40,6 +40,7 @@ class Inbox:
     """What the SMTP server received; `fail_next` makes it refuse the next messages."""
 
     messages: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)  # the same messages, as the bytes received
     fail_next: list[str] = field(default_factory=list)  # e.g. ["451 4.3.0 try later"]
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -63,6 +64,7 @@ class _Handler:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
         if self.inbox.fail_next:
             return self.inbox.fail_next.pop(0)
+        self.inbox.raw.append(envelope.content)
         self.inbox.messages.append(message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 

@@ -155,7 +155,8 @@ class Service:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
         self.env.update({
             "WEBINAR_DATA_DIR": str(data_dir),
-            "WEBINAR_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}?timeout=60",
+            # The lease may not be shorter than the SMTP timeout (settings refuse it).
+            "WEBINAR_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}?timeout={LEASE}",
             "WEBINAR_SMTP_CONNECTIONS": str(SMTP_CONNECTIONS),
             "WEBINAR_DELIVERY_BATCH": str(BATCH),
             "WEBINAR_DELIVERY_LEASE": str(LEASE),

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     # Mail delivery tuning: connections kept open to the relay, and messages per batch.
     smtp_connections: int = Field(default=4, ge=1, le=64)
     delivery_batch: int = Field(default=200, ge=1, le=5000)
-    # A mail claimed by a sender that then died is sent again after this many seconds.
+    # A mail claimed by a sender that then died is sent again after this many seconds;
+    # at least the SMTP timeout, or a slow send outlives its claim (see _lease_covers_send).
     delivery_lease: int = Field(default=60, ge=1, le=3600)
     # How often the scheduler looks for work when nothing nudges it.
     poll_seconds: float = Field(default=5.0, gt=0, le=300)
@@ -52,6 +53,16 @@ class Settings(BaseSettings):
     def _rate_format(cls, value: str) -> str:
         parse_rate(value)
         return value
+
+    @model_validator(mode="after")
+    def _lease_covers_send(self) -> Settings:
+        config = self.smtp()
+        if config is not None and self.delivery_lease < config.timeout:
+            raise ValueError(
+                f"WEBINAR_DELIVERY_LEASE ({self.delivery_lease} s) must not be shorter than"
+                f" the SMTP timeout ({config.timeout:g} s, the timeout of WEBINAR_SMTP_URL,"
+                " 30 s unless set): a send could outlive its lease and go out twice")
+        return self
 
     @property
     def db_path(self) -> Path:

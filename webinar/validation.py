@@ -1,5 +1,6 @@
 """Validation shared by the pydantic models at the edges: the email identity, single-line
-text, our own error codes, and `field_errors`, which turns a ValidationError into
+text (never shaped like an RFC 2047 encoded word, so it is plain text in a mail header),
+our own error codes, and `field_errors`, which turns a ValidationError into
 {field: message} in the reader's language.
 
 Error messages are English source strings marked for translation.
@@ -17,6 +18,9 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from webinar.i18n import N_
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+# The shape of an RFC 2047 encoded word (=?charset?q?text?=): mail software decodes it in
+# a header, so in text that can reach one it could add headers. Refused outright.
+ENCODED_WORD = re.compile(r"=\?.*\?=", re.S)
 
 # The error codes our validators raise, with messages already marked for translation.
 _OWN_CODES = frozenset({
@@ -26,6 +30,7 @@ _OWN_CODES = frozenset({
     "duration",
     "email_invalid",
     "email_missing",
+    "encoded_word",
     "ends_at",
     "reminders",
     "sector_unknown",
@@ -47,7 +52,7 @@ def normalize_email(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise custom_error("email_missing", N_("Enter your email address."))
     text = value.strip().lower()
-    if len(text) > 254 or CONTROL.search(text):
+    if len(text) > 254 or CONTROL.search(text) or ENCODED_WORD.search(text):
         raise custom_error("email_invalid",
                            N_("Enter a valid email address, like name@example.org."))
     try:
@@ -63,7 +68,11 @@ def _single_line(value: Any) -> Any:
     if isinstance(value, str):
         if CONTROL.search(value):
             raise custom_error("single_line", N_("Use a single line of text."))
-        return " ".join(value.split())
+        text = " ".join(value.split())
+        if ENCODED_WORD.search(text):
+            raise custom_error("encoded_word",
+                               N_("This text cannot contain “=?” followed by “?=”."))
+        return text
     return value
 
 

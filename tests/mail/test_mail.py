@@ -12,6 +12,7 @@ from icalendar import Calendar
 from scheduler.runner import embedded
 from tests.conftest import (
     EVENT_START,
+    NOW,
     create_event,
     csrf_from,
     db_rows,
@@ -318,7 +319,7 @@ async def test_embedded_scheduler_sends_confirmation_within_seconds(
 def test_header_injection_is_impossible():
     msg = compose(sender="Foros <foros@example.org>", to_name="Eve\r\nBcc: victim@example.org",
                   to_addr="eve@example.org", subject="Hi\r\nBcc: victim@example.org",
-                  text="hello", html=None, message_id="<x@example.org>")
+                  text="hello", html=None, message_id="<x@example.org>", date=NOW)
     raw = msg.as_bytes()
     assert b"\nBcc:" not in raw
     assert msg["Bcc"] is None

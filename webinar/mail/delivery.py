@@ -6,6 +6,11 @@ the row is still 'sending' and is sent again once its lease runs out. So at most
 message per open SMTP connection (WEBINAR_SMTP_CONNECTIONS, default 4) can be sent twice by
 a crash, and the copy carries the same Message-ID. Rows claimed but not yet sent when the
 process died are simply sent after the lease (`delivery_lease`, 60 s by default).
+
+Every write after the claim names the claim: a pass whose lease ran out while it worked
+(a slow relay) and whose row another process took over changes nothing, whatever its
+outcome, and counts the row as `lost` (a late failure must not turn 'sent' back into
+'pending').
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from datetime import datetime, timedelta
 from webinar.clock import to_db
 from webinar.events.model import Event
 from webinar.i18n import N_
+from webinar.mail.compose import UnsafeAddress
 from webinar.mail.messages import build
 from webinar.mail.transport import MailError
 from webinar.registrations.model import Registration
@@ -57,6 +63,8 @@ class RunStats:
     skipped: int = 0
     retried: int = 0
     failed: int = 0
+    # Mails another process took over (our lease ran out) before this pass recorded them.
+    lost: int = 0
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -149,8 +157,12 @@ async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration
     reason = skip_reason(row, reg, event, now)
     if reason:
         async with store.transaction() as tx:
-            await tx.deliveries.mark_final(row["id"], "skipped", reason, to_db(now))
-        stats.skipped += 1
+            kept = await tx.deliveries.mark_final(row["id"], pass_.claim, "skipped", reason,
+                                                  to_db(now))
+        if kept:
+            stats.skipped += 1
+        else:
+            _lost(stats, row, "skipped")
         return
     # The slot is held from the claim check until 'sent' is committed: at most
     # smtp_connections mails are ever accepted by the relay without being recorded,
@@ -158,39 +170,59 @@ async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration
     async with pass_.slots:
         try:
             if not await pass_.still_ours(res, row["id"]):
+                _lost(stats, row, "not sent")
                 return
             msg = build(res, kind=row["kind"], event=event, reg=reg,
                         message_id=row["message_id"], now=now)
             await res.mailer.send(msg)
         except MailError as exc:
-            await _record_failure(res, row, str(exc)[:500], temporary=exc.temporary,
+            await _record_failure(res, pass_.claim, row, str(exc)[:500],
+                                  temporary=exc.temporary, stats=stats)
+            return
+        except UnsafeAddress as exc:  # it will not get better by waiting
+            await _record_failure(res, pass_.claim, row, str(exc), temporary=False,
                                   stats=stats)
             return
         except Exception as exc:
             log.exception("could not build or send delivery %s", row["id"])
-            await _record_failure(res, row, f"{type(exc).__name__}: {exc}"[:500],
+            await _record_failure(res, pass_.claim, row, f"{type(exc).__name__}: {exc}"[:500],
                                   temporary=True, stats=stats)
             return
         async with store.transaction() as tx:
-            await tx.deliveries.mark_sent(row["id"], to_db(res.now()))
-    stats.sent += 1
+            kept = await tx.deliveries.mark_sent(row["id"], pass_.claim, to_db(res.now()))
+    if kept:
+        stats.sent += 1
+    else:
+        _lost(stats, row, "sent")
 
 
-async def _record_failure(res: Resources, row: Row, error: str, *, temporary: bool,
-                          stats: RunStats) -> None:
+def _lost(stats: RunStats, row: Row, outcome: str) -> None:
+    """Our lease ran out and another process holds the row now: its record counts."""
+    stats.lost += 1
+    log.warning("delivery %s (%s) %s here, but another process took it over when the lease"
+                " ran out; its record stands", row["id"], row["kind"], outcome)
+
+
+async def _record_failure(res: Resources, claim: str, row: Row, error: str, *,
+                          temporary: bool, stats: RunStats) -> None:
     now = res.now()
     attempts = row["attempts"]
+    retry = temporary and attempts < MAX_ATTEMPTS
     async with res.store.transaction() as tx:
-        if temporary and attempts < MAX_ATTEMPTS:
-            await tx.deliveries.mark_retry(row["id"], error, to_db(now + retry_delay(attempts)),
-                                 to_db(now))
-            stats.retried += 1
+        if retry:
+            kept = await tx.deliveries.mark_retry(row["id"], claim, error,
+                                                  to_db(now + retry_delay(attempts)), to_db(now))
         else:
-            await tx.deliveries.mark_final(row["id"], "failed", error, to_db(now))
-            stats.failed += 1
+            kept = await tx.deliveries.mark_final(row["id"], claim, "failed", error, to_db(now))
+    if not kept:
+        _lost(stats, row, "failure")
+        return
+    if retry:
+        stats.retried += 1
+    else:
+        stats.failed += 1
     log.warning("delivery %s (%s) %s: %s", row["id"], row["kind"],
-                "will retry" if temporary and attempts < MAX_ATTEMPTS else "failed",
-                redact(error))
+                "will retry" if retry else "failed", redact(error))
 
 
 async def summary(store: Store, event_id: int) -> dict[str, dict[str, int]]:

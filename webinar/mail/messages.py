@@ -101,6 +101,7 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
     return compose(
         sender=settings.mail_from, to_name=reg.name, to_addr=reg.email,
         subject=_(SUBJECTS[kind]) % values, text=text, html=html, message_id=message_id,
+        date=now,
         reply_to=event.organizer_emails[:5] or None, attachments=attachments,
         headers={"Content-Language": lang},
     )

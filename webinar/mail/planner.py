@@ -87,7 +87,7 @@ class Planner:
             if last is None or at - last >= RESEND_INTERVAL:
                 await self.plan(f"resend:{reg['id']}:{entry.id}", "resend", event, reg, at)
         elif kind == outbox.EVENT_RESCHEDULED:
-            await self.replan(event, at, notify=bool(entry.payload.get("moved")))
+            await self.replan(event, entry, notify=bool(entry.payload.get("moved")))
         elif kind == outbox.EVENT_CANCELLED:
             await self.tx.deliveries.skip_pending(reason="event cancelled", now=to_db(self.now),
                                    event_id=event.id, kind="reminder")
@@ -95,16 +95,25 @@ class Planner:
                 await self.plan(f"event_cancelled:{row['id']}:{entry.id}", "event_cancelled",
                                 event, row, at)
 
-    async def replan(self, event: Event, at: datetime, notify: bool) -> None:
+    async def registered_before(self, event: Event, entry: outbox.LogEntry,
+                                statuses: tuple[str, ...]) -> list[Row]:
+        """Registrations (in `statuses` now) that signed up before this log entry. The
+        planner may reach the entry after later sign-ups: those are planned from their own
+        registration.created entries, against the event as it is by then."""
+        return await self.tx.registrations.with_status_registered_before(
+            event.id, statuses, entry.id, outbox.REGISTRATION_CREATED)
+
+    async def replan(self, event: Event, entry: outbox.LogEntry, notify: bool) -> None:
         """New start or new offsets: pending reminders are replaced by ones for the new
-        schedule; with a move, everyone still registered hears of it."""
+        schedule; with a move, everyone registered at the time hears of it."""
+        at = from_db(entry.created_at)
         await self.tx.deliveries.skip_pending(reason="re-planned", now=to_db(self.now),
                                event_id=event.id, kind="reminder")
-        for reg in await self.tx.registrations.with_status(event.id, ("confirmed",)):
+        for reg in await self.registered_before(event, entry, ("confirmed",)):
             since = max(at, from_db(reg["confirmed_at"]) or at)
             await self.plan_reminders(event, reg, since)
         if notify and event.status == "published":
-            for reg in await self.tx.registrations.with_status(event.id, STILL_REGISTERED):
+            for reg in await self.registered_before(event, entry, STILL_REGISTERED):
                 await self.plan(f"update:{reg['id']}:s{event.sequence}", "update", event, reg, at)
 
 

@@ -11,8 +11,11 @@ import contextlib
 import logging
 import os
 import re
+import secrets
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
@@ -38,19 +41,39 @@ class MailError(Exception):
 
 
 class FileMailer:
-    """Writes each message as an .eml file: the default when no SMTP relay is configured."""
+    """Writes each message as an .eml file: the default when no SMTP relay is configured.
+
+    Every send is a new file, never overwriting one (a copy sent twice shows as two
+    files), named <UTC time to the microsecond>-<random>-<Message-ID>.eml so that `ls`
+    lists them in the order they were sent."""
 
     def __init__(self, directory: Path):
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
+        self._last_us = 0
+
+    def _name(self, ident: str) -> str:
+        # Microseconds since the epoch, never repeating or going back within this mailer.
+        self._last_us = max(time.time_ns() // 1000, self._last_us + 1)
+        moment = datetime.fromtimestamp(self._last_us / 1_000_000, UTC)
+        return f"{moment:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(3)}-{ident}.eml"
 
     async def send(self, msg: EmailMessage) -> None:
         ident = re.sub(r"[^A-Za-z0-9._-]", "", str(msg["Message-ID"]))[:120]
-        path = self.directory / f"{ident}.eml"
-        tmp = path.with_suffix(".eml.tmp")
+        data = msg.as_bytes()
+        path = self.directory / self._name(ident)
+        tmp = path.with_name(path.name + ".tmp")
         try:
-            tmp.write_bytes(msg.as_bytes())
-            os.replace(tmp, path)
+            try:
+                tmp.write_bytes(data)
+                while True:
+                    try:
+                        os.link(tmp, path)  # appears complete, and never overwrites
+                        break
+                    except FileExistsError:
+                        path = self.directory / self._name(ident)
+            finally:
+                tmp.unlink(missing_ok=True)
         except OSError as exc:
             raise MailError(f"could not write {path.name}: {exc}", temporary=True) from exc
 

@@ -84,30 +84,36 @@ class DeliveryQueries:
         return count == 1
 
 
-    async def mark_sent(self, delivery_id: int, now: str) -> None:
-        await self._conn.execute(
+    async def mark_sent(self, delivery_id: int, claim: str, now: str) -> bool:
+        """The mail went out. This and the two below change the row only while `claim`
+        still holds it; False when another process took it over after the lease ran out."""
+        count = await self._conn.execute(
             "UPDATE deliveries SET status = 'sent', sent_at = ?, lease_until = NULL,"
-            " last_error = NULL, updated_at = ? WHERE id = ?",
-            (now, now, delivery_id),
+            " last_error = NULL, updated_at = ? WHERE id = ? AND claim = ?"
+            " AND status = 'sending'",
+            (now, now, delivery_id, claim),
         )
+        return count == 1
 
 
-    async def mark_retry(self, delivery_id: int, error: str, next_at: str,
-                         now: str) -> None:
-        await self._conn.execute(
+    async def mark_retry(self, delivery_id: int, claim: str, error: str, next_at: str,
+                         now: str) -> bool:
+        count = await self._conn.execute(
             "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, lease_until = NULL,"
-            " last_error = ?, updated_at = ? WHERE id = ?",
-            (next_at, error, now, delivery_id),
+            " last_error = ?, updated_at = ? WHERE id = ? AND claim = ? AND status = 'sending'",
+            (next_at, error, now, delivery_id, claim),
         )
+        return count == 1
 
 
-    async def mark_final(self, delivery_id: int, status: str, error: str,
-                         now: str) -> None:
-        await self._conn.execute(
+    async def mark_final(self, delivery_id: int, claim: str, status: str, error: str,
+                         now: str) -> bool:
+        count = await self._conn.execute(
             "UPDATE deliveries SET status = ?, lease_until = NULL, last_error = ?, updated_at = ?"
-            " WHERE id = ?",
-            (status, error, now, delivery_id),
+            " WHERE id = ? AND claim = ? AND status = 'sending'",
+            (status, error, now, delivery_id, claim),
         )
+        return count == 1
 
 
     async def summary(self, event_id: int) -> dict[str, dict[str, int]]:

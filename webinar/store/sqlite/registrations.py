@@ -132,3 +132,16 @@ class RegistrationQueries:
             " ORDER BY id",
             (event_id, *statuses),
         )
+
+
+    async def with_status_registered_before(self, event_id: int, statuses: tuple[str, ...],
+                                            entry_id: int, created_type: str) -> list[Row]:
+        """Those of `with_status` whose last `created_type` log entry (sign-up, or sign-up
+        again after a cancellation) comes before log entry `entry_id`."""
+        marks = ", ".join("?" for _ in statuses)
+        return await self._conn.fetchall(
+            f"SELECT * FROM registrations r WHERE event_id = ? AND status IN ({marks})"  # noqa: S608
+            " AND NOT EXISTS (SELECT 1 FROM event_log l WHERE l.registration_id = r.id"
+            " AND l.type = ? AND l.id > ?) ORDER BY id",
+            (event_id, *statuses, created_type, entry_id),
+        )
