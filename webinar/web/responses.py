@@ -113,12 +113,16 @@ async def read_form(request: web.Request, limit: int = PUBLIC_BODY_LIMIT) -> dic
 
 
 async def read_json(request: web.Request, limit: int) -> Any:
-    """Parsed JSON, or a 400 answer as an exception."""
+    """Parsed JSON, or a 400 answer as an exception. The one place API bodies are read."""
     raw = await read_body(request, limit)
+    _ = gettext(request)
     try:
         return json.loads(raw.decode("utf-8")) if raw else None
+    except RecursionError:
+        # "[[[[...]]]]" nested deeper than the parser recurses: bad input, not a crash.
+        raise json_exception(web.HTTPBadRequest, "malformed_json",
+                             _("The body is nested too deeply.")) from None
     except (UnicodeDecodeError, ValueError):
-        _ = gettext(request)
         raise json_exception(web.HTTPBadRequest, "malformed_json",
                              _("The body is not valid JSON.")) from None
 
