@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import tempfile
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -61,26 +63,61 @@ class Settings(BaseSettings):
     def mail_dir(self) -> Path:
         return self.data_dir / "mail"
 
-    def ensure_secret_key(self) -> str:
-        """The secret key: the configured one, else one generated once into the data dir."""
+    def ensure_secret_key(self, wait: float = 5.0) -> str:
+        """The secret key: the configured one, else one generated once into the data dir.
+
+        Processes starting together agree on one key: the first to link its complete key
+        file into place wins, and an empty file is never taken for a key (`wait` seconds
+        for it to fill, then an error)."""
         if self.secret_key:
             return self.secret_key
         path = self.data_dir / "secret_key"
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if not path.exists():
-            # O_EXCL: when two processes start together only one key is ever written.
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass
-            else:
-                with os.fdopen(fd, "w") as fh:
-                    fh.write(secrets.token_urlsafe(48))
-        self.secret_key = path.read_text().strip()
+            _publish_secret(path, secrets.token_urlsafe(48))
+        self.secret_key = _read_secret(path, wait)
         return self.secret_key
 
     def smtp(self) -> SmtpConfig | None:
         return SmtpConfig.from_url(self.smtp_url) if self.smtp_url else None
+
+
+def _publish_secret(path: Path, key: str) -> None:
+    """Write `key` to a temporary file beside `path`, flush it to disk, then hard-link it
+    to `path`: the name appears only with the whole key in it, and the link fails when
+    another process got there first (whose key then stands)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    finally:
+        os.unlink(tmp)
+
+
+def _read_secret(path: Path, wait: float) -> str:
+    """The key in `path`; an empty file (left by a writer that died, or still being
+    written by an older version) is waited on for `wait` seconds, never used."""
+    deadline = time.monotonic() + wait
+    while True:
+        key = path.read_text().strip()
+        if key:
+            return key
+        if time.monotonic() >= deadline:
+            raise RuntimeError(f"{path} is empty; delete it (a new key is then generated) "
+                               "or set WEBINAR_SECRET_KEY")
+        time.sleep(0.05)
 
 
 _RATE = re.compile(r"^\s*(\d+)\s*(?:/\s*(second|minute|hour))?\s*$")
