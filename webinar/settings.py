@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -49,6 +49,13 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
+    @field_validator("db")
+    @classmethod
+    def _db_supported(cls, value: str | None) -> str | None:
+        if value:
+            sqlite_path(value)
+        return value
+
     @field_validator("rate_limit")
     @classmethod
     def _rate_format(cls, value: str) -> str:
@@ -57,7 +64,8 @@ class Settings(BaseSettings):
 
     @property
     def db_path(self) -> Path:
-        return Path(self.db) if self.db else self.data_dir / "webinar.db"
+        """The SQLite file; ValueError (with the reason) for a database we cannot open."""
+        return sqlite_path(self.db) if self.db else self.data_dir / "webinar.db"
 
     @property
     def mail_dir(self) -> Path:
@@ -80,6 +88,46 @@ class Settings(BaseSettings):
 
     def smtp(self) -> SmtpConfig | None:
         return SmtpConfig.from_url(self.smtp_url) if self.smtp_url else None
+
+
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; a SystemExit naming each bad variable and why (and
+    not its value, which may hold a password) when any is invalid."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors(include_url=False, include_input=False):
+            name = "WEBINAR_" + "_".join(str(p) for p in err["loc"]).upper()
+            lines.append(f"error: {name}: {err['msg'].removeprefix('Value error, ')}")
+        raise SystemExit("\n".join(lines)) from None
+
+
+def sqlite_path(value: str) -> Path:
+    """WEBINAR_DB as a file: a plain path, `sqlite:///relative/path` or
+    `sqlite:////absolute/path`. Any other URL is refused with the reason."""
+    match = _URL_SCHEME.match(value)
+    if not match:
+        return Path(value)
+    scheme = match.group(1).lower()
+    if scheme == "sqlite":
+        parts = urlsplit(value)
+        if parts.netloc:
+            raise ValueError("sqlite URLs with a host are not supported; write "
+                             "sqlite:///relative/path or sqlite:////absolute/path")
+        path = unquote(parts.path)[1:]  # the slash after the empty host is not the path's
+        if not path:
+            raise ValueError("the sqlite URL names no file; write sqlite:///path/to/webinar.db")
+        return Path(path)
+    if scheme.split("+")[0] in ("postgres", "postgresql"):
+        raise ValueError("PostgreSQL is not supported yet; use a file path or "
+                         "sqlite:///path")
+    # The scheme only: the rest of the URL may hold a password.
+    raise ValueError(f"database scheme {scheme}:// is not supported; use a file path or "
+                     "sqlite:///path")
 
 
 def _publish_secret(path: Path, key: str) -> None:
