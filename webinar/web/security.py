@@ -1,4 +1,4 @@
-"""CSRF tokens, the public-post rate limiter and client addresses."""
+"""CSRF tokens, the public-post rate limiter, the sign-in throttle and client addresses."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -58,7 +59,8 @@ class RateLimiter:
     buckets map is pruned so a flood of addresses cannot grow it without bound.
     """
 
-    def __init__(self, count: int, period: float, monotonic=time.monotonic):
+    def __init__(self, count: int, period: float,
+                 monotonic: Callable[[], float] = time.monotonic):
         self.count, self.period = count, period
         self._rate = count / period if count else 0.0
         self._buckets: dict[str, tuple[float, float]] = {}
@@ -69,23 +71,72 @@ class RateLimiter:
         return self.count > 0
 
     def allow(self, key: str) -> tuple[bool, float]:
-        """(allowed, seconds until the next try would be allowed)."""
+        """(allowed, seconds until the next try would be allowed); an allowed try counts."""
+        allowed, wait = self.check(key)
+        if allowed:
+            self.hit(key)
+        return allowed, wait
+
+    def check(self, key: str) -> tuple[bool, float]:
+        """Like `allow`, without counting: would one more be allowed now?"""
         if not self.enabled:
             return True, 0.0
-        now = self._now()
-        tokens, last = self._buckets.get(key, (float(self.count), now))
-        tokens = min(float(self.count), tokens + (now - last) * self._rate)
+        tokens = self._tokens(key, self._now())
         if tokens >= 1.0:
-            self._buckets[key] = (tokens - 1.0, now)
-            self._prune(now)
             return True, 0.0
-        self._buckets[key] = (tokens, now)
         return False, (1.0 - tokens) / self._rate
+
+    def hit(self, key: str) -> None:
+        """Count one (a failure, for limits that count only those)."""
+        if not self.enabled:
+            return
+        now = self._now()
+        self._buckets[key] = (max(0.0, self._tokens(key, now) - 1.0), now)
+        self._prune(now)
+
+    def forget(self, key: str) -> None:
+        self._buckets.pop(key, None)
+
+    def _tokens(self, key: str, now: float) -> float:
+        tokens, last = self._buckets.get(key, (float(self.count), now))
+        return min(float(self.count), tokens + (now - last) * self._rate)
 
     def _prune(self, now: float) -> None:
         if len(self._buckets) > 10_000:
             full = self.period
             self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < full}
+
+
+class LoginThrottle:
+    """The sign-in limits, apart from WEBINAR_RATE_LIMIT (which never turns them off).
+
+    Tries per client address (30 a minute) slow down guessing across many accounts; failures
+    per account and address (10 in 15 minutes) slow down guessing one password. Keyed on
+    the pair, a stranger's guesses never lock the organizer out from where they are.
+    """
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic, *,
+                 tries_per_address: tuple[int, float] = (30, 60.0),
+                 failures_per_account: tuple[int, float] = (10, 15 * 60.0)):
+        self._tries = RateLimiter(*tries_per_address, monotonic=monotonic)
+        self._failures = RateLimiter(*failures_per_account, monotonic=monotonic)
+
+    @staticmethod
+    def _pair(email: str, address: str) -> str:
+        return email.strip().lower()[:254] + "\n" + address
+
+    def attempt(self, email: str, address: str) -> tuple[bool, float]:
+        """Count a try from `address`; (allowed, seconds to wait) before checking a password."""
+        allowed, wait = self._tries.allow(address)
+        if not allowed:
+            return allowed, wait
+        return self._failures.check(self._pair(email, address))
+
+    def failed(self, email: str, address: str) -> None:
+        self._failures.hit(self._pair(email, address))
+
+    def succeeded(self, email: str, address: str) -> None:
+        self._failures.forget(self._pair(email, address))
 
 
 def client_address(request: web.Request) -> str:
