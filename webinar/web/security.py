@@ -18,38 +18,55 @@ HONEYPOT_FIELD = "website"
 
 
 class Csrf:
-    """Double-submit tokens: a random cookie, and a form field that is its HMAC.
+    """Double-submit tokens bound to a server-issued nonce.
 
-    Works without server-side sessions and without JavaScript; a cross-site page can
-    neither read the cookie nor compute the field.
+    The cookie carries a random nonce and the server's signature of it; the form field is
+    a second HMAC of the nonce. A cookie whose signature does not verify (one the client
+    or a planted cookie chose) is never used: the next page replaces it with a fresh
+    signed one. Works without server-side sessions and without JavaScript; a cross-site
+    page can neither read the cookie nor compute the field.
     """
 
     def __init__(self, secret: str, secure_cookie: bool):
         self._key = hashlib.sha256(("csrf:" + secret).encode()).digest()
+        self._cookie_key = hashlib.sha256(("csrf-cookie:" + secret).encode()).digest()
         self._secure = secure_cookie
 
     def _sign(self, nonce: str) -> str:
         return hmac.new(self._key, nonce.encode(), hashlib.sha256).hexdigest()
 
+    def _cookie_value(self, nonce: str) -> str:
+        return nonce + "." + hmac.new(self._cookie_key, nonce.encode(), hashlib.sha256).hexdigest()
+
+    def _issued_nonce(self, request: web.Request) -> str | None:
+        """The nonce of the request's cookie, if this server issued it (signature verifies)."""
+        value = request.cookies.get(CSRF_COOKIE)
+        if not value or len(value) > 200:
+            return None
+        nonce = value.partition(".")[0]
+        if not nonce or not hmac.compare_digest(self._cookie_value(nonce), value):
+            return None
+        return nonce
+
     def token_for(self, request: web.Request) -> str:
-        nonce = request.get(CSRF_NONCE) or request.cookies.get(CSRF_COOKIE)
-        if not nonce or len(nonce) > 100:
+        nonce = request.get(CSRF_NONCE) or self._issued_nonce(request)
+        if not nonce:
             nonce = secrets.token_urlsafe(24)
             request[CSRF_NEW_COOKIE] = nonce
         request[CSRF_NONCE] = nonce
         return self._sign(nonce)
 
     def valid(self, request: web.Request, submitted: str | None) -> bool:
-        nonce = request.cookies.get(CSRF_COOKIE)
-        if not nonce or not submitted or len(nonce) > 100:
+        nonce = self._issued_nonce(request)
+        if not nonce or not submitted:
             return False
         return hmac.compare_digest(self._sign(nonce), submitted)
 
     def set_cookie(self, request: web.Request, response: web.StreamResponse) -> None:
         nonce = request.get(CSRF_NEW_COOKIE)
         if nonce:
-            response.set_cookie(CSRF_COOKIE, nonce, httponly=True, samesite="Lax",
-                                secure=self._secure, path="/")
+            response.set_cookie(CSRF_COOKIE, self._cookie_value(nonce), httponly=True,
+                                samesite="Lax", secure=self._secure, path="/")
 
 
 class RateLimiter:
