@@ -57,3 +57,16 @@ async def test_sign_out_without_a_session_just_leads_to_sign_in(client):
     assert resp.status == 303 and resp.headers["Location"] == "/admin/login"
     forged = await client.post("/admin/logout", allow_redirects=False, data={})
     assert forged.status == 303 and forged.headers["Location"] == "/admin/login"
+
+
+async def test_a_cross_site_sign_out_without_the_cookie_clears_nothing(client):
+    """A cross-site form post carries no session cookie (SameSite=Lax) but its answer's
+    Set-Cookie would still apply: it must not clear the cookie of a live session."""
+    token = await _signed_in(client)
+    client.session.cookie_jar.clear()  # what the browser sends on a cross-site POST
+    resp = await client.post("/admin/logout", allow_redirects=False, data={})
+    assert resp.status == 303
+    assert "admin_session" not in resp.cookies
+    assert _sessions(client) == 1
+    client.session.cookie_jar.update_cookies({"admin_session": token})
+    assert (await client.get("/admin/", allow_redirects=False)).status == 200

@@ -88,19 +88,20 @@ async def login(request: web.Request) -> web.Response:
 
 
 async def logout(request: web.Request) -> web.Response:
-    """Sign out: with a valid form token the session ends on the server, then its cookie
-    goes. Without one (a forged or stale form) a live session is left exactly as it was,
-    cookie included, and the page offers the button again."""
+    """Sign out: with a valid form token the session ends on the server, and its cookie
+    goes with it. Without one (a forged or stale form) a live session is left exactly as
+    it was, cookie included, and the page offers the button again."""
     form = await read_form(request)
     token = request.cookies.get(SESSION_COOKIE)
     signed_in = await current_organizer(request) is not None
     if signed_in and not request.app[CSRF].valid(request, form.get("csrf_token")):
         return render(request, "admin/logout.html", status=400)
-    if token:
-        # Accepted, or a session that was already dead: nothing is left half-closed.
-        await organizers_service.close_session(resources(request).store, token)
     response = web.HTTPSeeOther("/admin/login")
-    response.del_cookie(SESSION_COOKIE, path="/admin")
+    if token:
+        # Accepted, or a session that was already dead: row and cookie go together.
+        await organizers_service.close_session(resources(request).store, token)
+        response.del_cookie(SESSION_COOKIE, path="/admin")
+    # No cookie sent (a cross-site post under SameSite=Lax): leave the browser's alone.
     raise response
 
 
