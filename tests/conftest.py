@@ -187,6 +187,14 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
+async def cancel_registration(client, token: str):
+    """Cancel as a person does: open the confirmation page, press its button."""
+    page = await client.get(f"/r/{token}/cancel")
+    return await client.post(f"/r/{token}/cancel",
+                             data={"csrf_token": csrf_from(await page.text())},
+                             allow_redirects=False)
+
+
 async def submit_form(client, slug: str, data: dict, lang: str | None = None):
     """Open the event page as a browser would, then send the form from it."""
     query = f"?lang={lang}" if lang else ""

@@ -13,9 +13,9 @@ from webinar.clock import Clock, SystemClock
 from webinar.runtime import Resources, open_resources
 from webinar.settings import Settings, parse_rate
 from webinar.web import admin, api, public
-from webinar.web.keys import CSRF, RATE_LIMITER, RESOURCES
+from webinar.web.keys import CSRF, LOGIN_THROTTLE, RATE_LIMITER, RESOURCES
 from webinar.web.middleware import error_middleware, headers_middleware, language_middleware
-from webinar.web.security import Csrf, RateLimiter
+from webinar.web.security import Csrf, LoginThrottle, RateLimiter
 
 MAX_BODY = 8 * 1024 * 1024  # the largest body any route takes (attendance exports)
 
@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     secret = settings.ensure_secret_key()
     app[CSRF] = Csrf(secret, secure_cookie=settings.base_url.startswith("https://"))
     app[RATE_LIMITER] = RateLimiter(*parse_rate(settings.rate_limit))
+    app[LOGIN_THROTTLE] = LoginThrottle()
 
     async def resources_ctx(app: web.Application) -> AsyncIterator[None]:
         async with open_resources(settings, clock or SystemClock()) as res:

@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 
-from webinar.settings import Settings
+from webinar.settings import Settings, load_settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    settings = Settings()
+    settings = load_settings()
     command = args.command
     if command == "serve":
         serve(settings, args)

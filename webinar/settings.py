@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import tempfile
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -48,6 +50,13 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
 
+    @field_validator("db")
+    @classmethod
+    def _db_supported(cls, value: str | None) -> str | None:
+        if value:
+            sqlite_path(value)
+        return value
+
     @field_validator("rate_limit")
     @classmethod
     def _rate_format(cls, value: str) -> str:
@@ -66,32 +75,108 @@ class Settings(BaseSettings):
 
     @property
     def db_path(self) -> Path:
-        return Path(self.db) if self.db else self.data_dir / "webinar.db"
+        """The SQLite file; ValueError (with the reason) for a database we cannot open."""
+        return sqlite_path(self.db) if self.db else self.data_dir / "webinar.db"
 
     @property
     def mail_dir(self) -> Path:
         return self.data_dir / "mail"
 
-    def ensure_secret_key(self) -> str:
-        """The secret key: the configured one, else one generated once into the data dir."""
+    def ensure_secret_key(self, wait: float = 5.0) -> str:
+        """The secret key: the configured one, else one generated once into the data dir.
+
+        Processes starting together agree on one key: the first to link its complete key
+        file into place wins, and an empty file is never taken for a key (`wait` seconds
+        for it to fill, then an error)."""
         if self.secret_key:
             return self.secret_key
         path = self.data_dir / "secret_key"
         self.data_dir.mkdir(parents=True, exist_ok=True)
         if not path.exists():
-            # O_EXCL: when two processes start together only one key is ever written.
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass
-            else:
-                with os.fdopen(fd, "w") as fh:
-                    fh.write(secrets.token_urlsafe(48))
-        self.secret_key = path.read_text().strip()
+            _publish_secret(path, secrets.token_urlsafe(48))
+        self.secret_key = _read_secret(path, wait)
         return self.secret_key
 
     def smtp(self) -> SmtpConfig | None:
         return SmtpConfig.from_url(self.smtp_url) if self.smtp_url else None
+
+
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def load_settings() -> Settings:
+    """Settings from the environment; a SystemExit naming each bad variable and why (and
+    not its value, which may hold a password) when any is invalid."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors(include_url=False, include_input=False):
+            name = "WEBINAR_" + "_".join(str(p) for p in err["loc"]).upper()
+            lines.append(f"error: {name}: {err['msg'].removeprefix('Value error, ')}")
+        raise SystemExit("\n".join(lines)) from None
+
+
+def sqlite_path(value: str) -> Path:
+    """WEBINAR_DB as a file: a plain path, `sqlite:///relative/path` or
+    `sqlite:////absolute/path`. Any other URL is refused with the reason."""
+    match = _URL_SCHEME.match(value)
+    if not match:
+        return Path(value)
+    scheme = match.group(1).lower()
+    if scheme == "sqlite":
+        parts = urlsplit(value)
+        if parts.netloc:
+            raise ValueError("sqlite URLs with a host are not supported; write "
+                             "sqlite:///relative/path or sqlite:////absolute/path")
+        path = unquote(parts.path)[1:]  # the slash after the empty host is not the path's
+        if not path:
+            raise ValueError("the sqlite URL names no file; write sqlite:///path/to/webinar.db")
+        return Path(path)
+    if scheme.split("+")[0] in ("postgres", "postgresql"):
+        raise ValueError("PostgreSQL is not supported yet; use a file path or "
+                         "sqlite:///path")
+    # The scheme only: the rest of the URL may hold a password.
+    raise ValueError(f"database scheme {scheme}:// is not supported; use a file path or "
+                     "sqlite:///path")
+
+
+def _publish_secret(path: Path, key: str) -> None:
+    """Write `key` to a temporary file beside `path`, flush it to disk, then hard-link it
+    to `path`: the name appears only with the whole key in it, and the link fails when
+    another process got there first (whose key then stands)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(key)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    finally:
+        os.unlink(tmp)
+
+
+def _read_secret(path: Path, wait: float) -> str:
+    """The key in `path`; an empty file (left by a writer that died, or still being
+    written by an older version) is waited on for `wait` seconds, never used."""
+    deadline = time.monotonic() + wait
+    while True:
+        key = path.read_text().strip()
+        if key:
+            return key
+        if time.monotonic() >= deadline:
+            raise RuntimeError(f"{path} is empty; delete it (a new key is then generated) "
+                               "or set WEBINAR_SECRET_KEY")
+        time.sleep(0.05)
 
 
 _RATE = re.compile(r"^\s*(\d+)\s*(?:/\s*(second|minute|hour))?\s*$")

@@ -49,7 +49,7 @@ async def register_with_relay_answer(client, inbox, answer: str, token: str | No
 
 
 async def cancel(client, token: str) -> None:
-    page = await client.get(f"/r/{token}")
+    page = await client.get(f"/r/{token}/cancel")
     await client.post(f"/r/{token}/cancel", data={"csrf_token": csrf_from(await page.text())})
 
 

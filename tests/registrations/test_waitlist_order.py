@@ -6,15 +6,12 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 
-from tests.conftest import create_event, csrf_from, db_rows, person, register_api
+from tests.conftest import cancel_registration, create_event, db_rows, person, register_api
 from webinar.store.sqlite.database import SqliteStore, migration_files
 
 
 async def cancel(client, manage_link: str) -> None:
-    path = "/r/" + manage_link.rsplit("/", 1)[1]
-    page = await client.get(path)
-    resp = await client.post(f"{path}/cancel", data={"csrf_token": csrf_from(await page.text())},
-                             allow_redirects=False)
+    resp = await cancel_registration(client, manage_link.rsplit("/", 1)[1])
     assert resp.status == 303
 
 

@@ -11,7 +11,7 @@ from webinar.i18n import format_short
 from webinar.mail import delivery as deliveries_service
 from webinar.organizers import accounts as organizers_service
 from webinar.organizers.accounts import SESSION_LIFETIME, Organizer
-from webinar.web.keys import CSRF, RATE_LIMITER
+from webinar.web.keys import CSRF, LOGIN_THROTTLE
 from webinar.web.responses import gettext, lang, read_form, render, resources
 from webinar.web.security import client_address
 
@@ -61,19 +61,24 @@ async def login(request: web.Request) -> web.Response:
     res = resources(request)
     _ = gettext(request)
     form = await read_form(request)
+    email, address = form.get("email", "")[:254], client_address(request)
     ctx = {"email": form.get("email", ""), "next": _safe_next(form.get("next"))}
-    allowed, _wait = request.app[RATE_LIMITER].allow("login:" + client_address(request))
+    throttle = request.app[LOGIN_THROTTLE]
+    allowed, wait = throttle.attempt(email, address)
     if not allowed:
         return render(request, "admin/login.html",
-                      {**ctx, "error": _("Too many attempts. Please wait a minute.")}, 429)
+                      {**ctx, "error": _("Too many attempts. Please wait a minute.")}, 429,
+                      headers={"Retry-After": str(int(wait) + 1)})
     if not request.app[CSRF].valid(request, form.get("csrf_token")):
         return render(request, "admin/login.html",
                       {**ctx, "error": _("This form has expired. Please send it again.")}, 400)
     organizer = await organizers_service.check_password(
-        res.store, form.get("email", "")[:254], form.get("password", "")[:1024])
+        res.store, email, form.get("password", "")[:1024])
     if organizer is None:
+        throttle.failed(email, address)
         return render(request, "admin/login.html",
                       {**ctx, "error": _("Wrong email or password.")}, 401)
+    throttle.succeeded(email, address)
     token = await organizers_service.open_session(res.store, res.now(), organizer)
     response = web.HTTPSeeOther(ctx["next"])
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Lax", path="/admin",
@@ -83,12 +88,20 @@ async def login(request: web.Request) -> web.Response:
 
 
 async def logout(request: web.Request) -> web.Response:
+    """Sign out: with a valid form token the session ends on the server, and its cookie
+    goes with it. Without one (a forged or stale form) a live session is left exactly as
+    it was, cookie included, and the page offers the button again."""
     form = await read_form(request)
     token = request.cookies.get(SESSION_COOKIE)
-    if token and request.app[CSRF].valid(request, form.get("csrf_token")):
-        await organizers_service.close_session(resources(request).store, token)
+    signed_in = await current_organizer(request) is not None
+    if signed_in and not request.app[CSRF].valid(request, form.get("csrf_token")):
+        return render(request, "admin/logout.html", status=400)
     response = web.HTTPSeeOther("/admin/login")
-    response.del_cookie(SESSION_COOKIE, path="/admin")
+    if token:
+        # Accepted, or a session that was already dead: row and cookie go together.
+        await organizers_service.close_session(resources(request).store, token)
+        response.del_cookie(SESSION_COOKIE, path="/admin")
+    # No cookie sent (a cross-site post under SameSite=Lax): leave the browser's alone.
     raise response
 
 

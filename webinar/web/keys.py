@@ -3,8 +3,9 @@
 from aiohttp import web
 
 from webinar.runtime import Resources
-from webinar.web.security import Csrf, RateLimiter
+from webinar.web.security import Csrf, LoginThrottle, RateLimiter
 
 RESOURCES = web.AppKey("resources", Resources)
 CSRF = web.AppKey("csrf", Csrf)
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
+LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)

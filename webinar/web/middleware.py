@@ -5,6 +5,7 @@ otherwise, never a traceback."""
 from __future__ import annotations
 
 import logging
+import re
 
 from aiohttp import web
 
@@ -97,9 +98,34 @@ def _error_response(request: web.Request, status: int, exc: web.HTTPException | 
         return web.Response(status=status, text=message, headers=headers)
 
 
-@web.middleware
-async def headers_middleware(request: web.Request, handler):
-    response = await handler(request)
+# Answers that carry a personal token (manage/join links, sessions) in their body, their
+# links or their Location: no cache, shared or private, keeps them.
+_TOKEN_PATHS = re.compile(r"^/(?:r/|j/|admin(?:/|$)|api/v1/events/[^/]+/registrations$)")
+_TOKEN_LOCATION = re.compile(r"(?:^|/)(?:r|j)/")
+
+
+def _carries_tokens(request: web.Request, response: web.StreamResponse) -> bool:
+    if _TOKEN_PATHS.match(request.path):
+        return True
+    location = response.headers.get("Location", "")
+    return bool(location) and bool(_TOKEN_LOCATION.search(location.split("?")[0]))
+
+
+def _secure(request: web.Request, response: web.StreamResponse) -> None:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if _carries_tokens(request, response):
+        response.headers["Cache-Control"] = "no-store"
+
+
+@web.middleware
+async def headers_middleware(request: web.Request, handler):
+    """The security headers on every answer, and no-store on those carrying tokens.
+    Redirects arrive here raised (aiohttp's HTTPException), so they are caught too."""
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        _secure(request, exc)
+        raise
+    _secure(request, response)
     return response

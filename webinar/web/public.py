@@ -32,6 +32,7 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/events/{slug}/register", register)
     app.router.add_get("/r/{token}", manage_page, name="manage")
     app.router.add_get("/r/{token}/calendar.ics", calendar_file)
+    app.router.add_get("/r/{token}/cancel", cancel_page, name="cancel")
     app.router.add_post("/r/{token}/cancel", cancel)
     app.router.add_get("/j/{join_token}", join)
 
@@ -171,12 +172,27 @@ async def calendar_file(request: web.Request) -> web.Response:
     })
 
 
+def _cancel_form(request: web.Request, reg: Registration, event: Event,
+                 expired: bool = False) -> web.Response:
+    return render(request, "cancel.html", {"event": event, "reg": reg, "expired": expired},
+                  status=400 if expired else 200, headers={"Cache-Control": "no-store"})
+
+
+async def cancel_page(request: web.Request) -> web.Response:
+    """'Cancel your seat?': a page whose form cancels, so the manage page needs no form."""
+    reg, event = await _by_token(request)
+    if reg.status == "cancelled" or resources(request).now() >= event.ends_at:
+        raise web.HTTPSeeOther(request.app.router["manage"].url_for(token=reg.token))
+    return _cancel_form(request, reg, event)
+
+
 async def cancel(request: web.Request) -> web.Response:
     reg, event = await _by_token(request)
     res = resources(request)
     form = await read_form(request)
     if not request.app[CSRF].valid(request, form.get("csrf_token")):
-        raise web.HTTPSeeOther(request.app.router["manage"].url_for(token=reg.token))
+        # Say so, and offer the button again with a fresh token; nothing changed.
+        return _cancel_form(request, reg, event, expired=True)
     await registration_service.cancel(res.store, res.now(), event, reg.token)
     res.nudge()
     raise web.HTTPSeeOther(

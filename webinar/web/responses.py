@@ -113,12 +113,23 @@ async def read_form(request: web.Request, limit: int = PUBLIC_BODY_LIMIT) -> dic
 
 
 async def read_json(request: web.Request, limit: int) -> Any:
-    """Parsed JSON, or a 400 answer as an exception."""
+    """Parsed JSON, or a 400 answer as an exception. The one place API bodies are read.
+
+    Only `application/json` (UTF-8, the only charset JSON has) is read: a cross-site page
+    can send text/plain or a form without a CORS preflight, never application/json."""
+    _ = gettext(request)
+    charset = (request.charset or "utf-8").lower().replace("_", "-")
+    if request.content_type != "application/json" or charset not in ("utf-8", "utf8"):
+        raise json_exception(web.HTTPUnsupportedMediaType, "unsupported_media_type",
+                             _("Send the body as JSON, with Content-Type: application/json."))
     raw = await read_body(request, limit)
     try:
         return json.loads(raw.decode("utf-8")) if raw else None
+    except RecursionError:
+        # "[[[[...]]]]" nested deeper than the parser recurses: bad input, not a crash.
+        raise json_exception(web.HTTPBadRequest, "malformed_json",
+                             _("The body is nested too deeply.")) from None
     except (UnicodeDecodeError, ValueError):
-        _ = gettext(request)
         raise json_exception(web.HTTPBadRequest, "malformed_json",
                              _("The body is not valid JSON.")) from None
 

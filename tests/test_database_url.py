@@ -1,0 +1,63 @@
+"""WEBINAR_DB: a path or an sqlite:/// URL; any other scheme stops every command with a
+clear message, before anything is written."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from webinar.settings import Settings
+
+
+def _run(tmp_path, db: str, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
+    env.update({"WEBINAR_DATA_DIR": str(tmp_path / "data"), "WEBINAR_DB": db})
+    return subprocess.run([sys.executable, "-m", "webinar", *args], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+
+
+def _files(root) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["scheduler"],
+                                     ["serve", "--no-scheduler", "--port", "1"]])
+def test_postgresql_url_is_refused_by_every_command(tmp_path, command):
+    done = _run(tmp_path, "postgresql://webinar:secret@db.example.org/webinar", *command)
+    assert done.returncode != 0
+    assert "PostgreSQL is not supported yet" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert "secret" not in done.stderr.replace("secret_key", "")  # no password echoed
+    assert _files(tmp_path) == []
+
+
+@pytest.mark.parametrize("url", ["mysql://u@h/db", "foo://bar", "sqlite://host/webinar.db"])
+def test_other_schemes_are_refused(tmp_path, url):
+    done = _run(tmp_path, url, "migrate")
+    assert done.returncode != 0
+    assert "WEBINAR_DB" in done.stderr and "not supported" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert _files(tmp_path) == []
+
+
+def test_sqlite_urls_relative_and_absolute(tmp_path):
+    relative = _run(tmp_path, "sqlite:///rel.db", "migrate")
+    assert relative.returncode == 0, relative.stderr
+    assert (tmp_path / "rel.db").is_file()
+    absolute = _run(tmp_path, f"sqlite:///{tmp_path / 'abs.db'}", "migrate")
+    assert absolute.returncode == 0, absolute.stderr
+    assert (tmp_path / "abs.db").is_file()
+
+
+def test_paths_and_urls_name_the_same_file(tmp_path):
+    assert Settings(db=str(tmp_path / "x.db")).db_path == tmp_path / "x.db"
+    assert Settings(db=f"sqlite:///{tmp_path}/x.db").db_path == tmp_path / "x.db"
+    assert Settings(db="sqlite:///var/x.db").db_path.as_posix() == "var/x.db"
+    assert Settings(data_dir=tmp_path).db_path == tmp_path / "webinar.db"
+    # A copy made without validation still refuses the URL when the path is asked for.
+    copied = Settings().model_copy(update={"db": "postgresql://h/db"})
+    with pytest.raises(ValueError, match="PostgreSQL is not supported yet"):
+        _ = copied.db_path
