@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
 
-from tests.reports.dataset import facts, report
+from tests.reports.dataset import STARTS, facts, report
 from webinar.reports.charts import sector_bars, timeline_area
 from webinar.reports.compute import Person, compute
 from webinar.reports.html import render_html
@@ -137,3 +138,20 @@ def test_charts_alone_parse_and_stay_inside_their_box():
                 assert 0 <= x <= width and 0 <= y <= height
     empty = compute(facts(), [], 0, [])
     assert "Nobody was present." in str(timeline_area(empty, "en"))
+
+
+def test_a_long_event_chart_stays_small_and_keeps_its_peak():
+    """A three-day event (4,320 minutes) draws at most one point a pixel column, and the
+    single minute of the peak is still drawn at its height."""
+    minutes = 3 * 24 * 60
+    points = [{"minute": (STARTS + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+               "present": 50 if i == 1234 else 10} for i in range(minutes)]
+    r = compute(facts(), [], 0, points)
+    assert r.peak.present == 50
+    root = ET.fromstring(str(timeline_area(r, "en")))  # noqa: S314 - our own output
+    line = root.find(f"{SVG}polyline")
+    pairs = line.get("points").split()
+    assert len(pairs) <= 641
+    ys = sorted(float(pair.split(",")[1]) for pair in pairs)
+    circle = root.find(f"{SVG}circle")
+    assert ys[0] == float(circle.get("cy"))  # the highest point drawn is the peak

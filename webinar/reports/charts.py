@@ -16,10 +16,11 @@ from babel.dates import format_time
 from markupsafe import Markup
 
 from webinar.i18n import translations
-from webinar.reports.model import Report
+from webinar.reports.model import Report, TimelinePoint
 from webinar.reports.sentence import number
 
 WIDTH = 640
+MAX_POINTS = 640  # one a pixel column at most
 REGISTERED_COLOUR = "#9fb8d6"
 ATTENDED_COLOUR = "#1f4e79"
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif"'
@@ -91,6 +92,23 @@ def minute_step(count: int) -> int:
     return 2880
 
 
+def _thinned(points: list[TimelinePoint]) -> list[tuple[int, int]]:
+    """(index, present) to draw: every minute when there are at most MAX_POINTS, else the
+    highest count of each run of minutes (so no peak disappears), keeping a long event's
+    chart small."""
+    if len(points) <= MAX_POINTS:
+        return [(i, p.present) for i, p in enumerate(points)]
+    size = math.ceil(len(points) / MAX_POINTS)
+    result = []
+    for first in range(0, len(points), size):
+        run = points[first:first + size]
+        best = max(range(len(run)), key=lambda k: run[k].present)
+        result.append((first + best, run[best].present))
+    if result[-1][0] != len(points) - 1:
+        result.append((len(points) - 1, points[-1].present))
+    return result
+
+
 def timeline_area(report: Report, lang: str, ident: str = "timeline") -> Markup:
     """People present each minute (in the event's time zone), the start as a dashed
     line, the peak as a dot with its number and time."""
@@ -138,7 +156,7 @@ def timeline_area(report: Report, lang: str, ident: str = "timeline") -> Markup:
             body.append(_text(x, height - bottom + 18, clock(moment), size=11,
                               anchor="middle"))
     if points:
-        coords = " ".join(f"{x_at(i):.1f},{y_at(p.present):.1f}" for i, p in enumerate(points))
+        coords = " ".join(f"{x_at(i):.1f},{y_at(n):.1f}" for i, n in _thinned(points))
         base = top + plot_h
         body.append(f'<polygon points="{x_at(0):.1f},{base} {coords} '
                     f'{x_at(len(points) - 1):.1f},{base}" fill="{REGISTERED_COLOUR}" '
