@@ -1,0 +1,182 @@
+"""The report's numbers from plain inputs: no database, no clock, no I/O.
+
+The caller (the report service) reads the registrations and works out each person's
+`attended` and `minutes` with webinar.attendance.intervals, counts the walk-ins, builds the
+timeline with `intervals.present_per_minute`, and hands them to `compute`.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from webinar.reports.model import (
+    OTHER_SECTOR,
+    CountryRow,
+    EventFacts,
+    OrganizationRow,
+    Peak,
+    Report,
+    SectorRow,
+    TimelinePoint,
+)
+
+Status = Literal["confirmed", "waitlisted", "cancelled"]
+DEFAULT_TOP_ORGANIZATIONS = 15
+
+
+@dataclass(frozen=True)
+class Person:
+    """One registration as the report sees it. `attended` and `minutes` follow the
+    contract (minutes: whole minutes of presence inside the window)."""
+
+    status: Status
+    sector: str
+    country: str = ""
+    organization: str = ""
+    attended: bool = False
+    minutes: int = 0
+
+
+def _round_half_up(numerator: int, denominator: int, decimals: int) -> float:
+    """numerator ÷ denominator rounded half up to `decimals`, in exact integer arithmetic
+    (so 1/8 is 0.125 and 1/16 is 0.063 whatever binary floats would make of them)."""
+    scale = 10 ** decimals
+    return ((2 * numerator * scale + denominator) // (2 * denominator)) / scale
+
+
+def rate(part: int, whole: int) -> float:
+    """part ÷ whole as a fraction 0-1 with 3 decimals (half up); 0 when whole is 0."""
+    return _round_half_up(part, whole, 3) if whole else 0.0
+
+
+def _mean(values: Sequence[int]) -> float:
+    """The mean with one decimal (half up); 0 for no values."""
+    return _round_half_up(sum(values), len(values), 1) if values else 0.0
+
+
+def _median(values: Sequence[int]) -> float:
+    return round(float(statistics.median(values)), 1) if values else 0.0
+
+
+def _organization_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _sector_row(code: str, label_es: str, label_en: str,
+                people: Sequence[Person]) -> SectorRow:
+    minutes = [p.minutes for p in people if p.attended]
+    return SectorRow(
+        sector=code, label_es=label_es, label_en=label_en, registered=len(people),
+        attended=len(minutes), attendance_rate=rate(len(minutes), len(people)),
+        avg_minutes=_mean(minutes), median_minutes=_median(minutes),
+    )
+
+
+def _countries(confirmed: Sequence[Person]) -> list[CountryRow]:
+    registered: Counter[str] = Counter()
+    attended: Counter[str] = Counter()
+    for person in confirmed:
+        code = person.country.strip().upper()
+        registered[code] += 1
+        attended[code] += person.attended
+    return [CountryRow(code, registered[code], attended[code])
+            for code in sorted(registered, key=lambda c: (-registered[c], c))]
+
+
+def _organizations(confirmed: Sequence[Person],
+                   top: int) -> tuple[list[OrganizationRow], int]:
+    """Organizations grouped ignoring case and spacing, shown in their most frequent
+    spelling; people who gave none are not an organization. Sorted by registered, then
+    attended (both descending), then name. Returns the top `top` and how many more there
+    were."""
+    spellings: dict[str, Counter[str]] = {}
+    registered: Counter[str] = Counter()
+    attended: Counter[str] = Counter()
+    for person in confirmed:
+        shown = " ".join(person.organization.split())
+        if not shown:
+            continue
+        key = shown.casefold()
+        spellings.setdefault(key, Counter())[shown] += 1
+        registered[key] += 1
+        attended[key] += person.attended
+    rows = [OrganizationRow(spellings[key].most_common(1)[0][0], registered[key], attended[key])
+            for key in registered]
+    rows.sort(key=lambda r: (-r.registered, -r.attended, r.organization.casefold()))
+    return rows[:top], max(0, len(rows) - top)
+
+
+def _timeline(points: Iterable[TimelinePoint | Mapping[str, object]]) -> list[TimelinePoint]:
+    result = []
+    for point in points:
+        if isinstance(point, TimelinePoint):
+            result.append(point)
+        else:
+            present = point["present"]
+            assert isinstance(present, int)
+            result.append(TimelinePoint(minute=str(point["minute"]), present=present))
+    return result
+
+
+def _peak(timeline: Sequence[TimelinePoint]) -> Peak:
+    best: TimelinePoint | None = None
+    for point in timeline:
+        if point.present > 0 and (best is None or point.present > best.present):
+            best = point
+    return Peak(None, 0) if best is None else Peak(best.minute, best.present)
+
+
+def compute(event: EventFacts, people: Iterable[Person], walk_ins: int,
+            timeline: Iterable[TimelinePoint | Mapping[str, object]],
+            *, top_organizations: int = DEFAULT_TOP_ORGANIZATIONS) -> Report:
+    """The report of `event`.
+
+    - Only confirmed people count as registered; `attended` counts those of them who
+      attended. Waitlisted and cancelled people are counted apart, whatever their
+      attendance; walk-ins (seen by a platform, matching no registration) are given as a
+      number and reported apart.
+    - `by_sector` has one row for every sector the event offers, in the event's order,
+      zeros included. People whose sector the event no longer offers (the organizer
+      removed it after they registered) go to one more row, code `OTHER_SECTOR`, at the
+      end, and only when there are such people; so the rows always add up to the totals.
+    - Minutes (average, median) are over those who attended; 0 when nobody did.
+    - `timeline` is `[{minute, present}]` as `intervals.present_per_minute` gives it (or
+      TimelinePoint objects); the peak is its first minute with the most people present.
+    """
+    everyone = list(people)
+    confirmed = [p for p in everyone if p.status == "confirmed"]
+    offered = [s.code for s in event.sectors]
+    by_code: dict[str, list[Person]] = {code: [] for code in offered}
+    others: list[Person] = []
+    for person in confirmed:
+        if person.sector in by_code:
+            by_code[person.sector].append(person)
+        else:
+            others.append(person)
+    by_sector = [_sector_row(s.code, s.es, s.en, by_code[s.code]) for s in event.sectors]
+    if others:
+        by_sector.append(_sector_row(OTHER_SECTOR, "", "", others))
+    minutes = [p.minutes for p in confirmed if p.attended]
+    organizations, left_out = _organizations(confirmed, top_organizations)
+    points = _timeline(timeline)
+    return Report(
+        event=event,
+        registered=len(confirmed),
+        attended=len(minutes),
+        attendance_rate=rate(len(minutes), len(confirmed)),
+        avg_minutes=_mean(minutes),
+        median_minutes=_median(minutes),
+        by_sector=by_sector,
+        walk_ins=walk_ins,
+        waitlisted=sum(1 for p in everyone if p.status == "waitlisted"),
+        cancelled=sum(1 for p in everyone if p.status == "cancelled"),
+        countries=_countries(confirmed),
+        organizations=organizations,
+        organizations_left_out=left_out,
+        timeline=points,
+        peak=_peak(points),
+    )
