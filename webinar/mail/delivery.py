@@ -164,6 +164,7 @@ async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration
         else:
             _lost(stats, row, "skipped")
         return
+    assert reg is not None and event is not None  # skip_reason gave a reason otherwise
     # The slot is held from the claim check until 'sent' is committed: at most
     # smtp_connections mails are ever accepted by the relay without being recorded,
     # which is the crash window the module docstring promises.

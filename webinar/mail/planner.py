@@ -29,6 +29,10 @@ def message_id(key: str, domain: str) -> str:
     return f"<{digest}@{domain}>"
 
 
+_REGISTRATION_ENTRIES = (outbox.REGISTRATION_CREATED, outbox.REGISTRATION_PROMOTED,
+                         outbox.REGISTRATION_CANCELLED, outbox.REGISTRATION_DUPLICATE)
+
+
 class Planner:
     def __init__(self, tx: Transaction, now: datetime, domain: str):
         self.tx, self.now, self.domain = tx, now, domain
@@ -60,11 +64,23 @@ class Planner:
         event = await self.event(entry.event_id) if entry.event_id else None
         if event is None:
             return
-        reg = None
-        if entry.registration_id:
-            reg = await self.tx.registrations.by_id(entry.registration_id)
-            if reg is None:
-                return
+        kind = entry.type
+        if kind in _REGISTRATION_ENTRIES:
+            reg = (await self.tx.registrations.by_id(entry.registration_id)
+                   if entry.registration_id else None)
+            if reg is not None:
+                await self.handle_registration(entry, event, reg, at)
+        elif kind == outbox.EVENT_RESCHEDULED:
+            await self.replan(event, entry, notify=bool(entry.payload.get("moved")))
+        elif kind == outbox.EVENT_CANCELLED:
+            await self.tx.deliveries.skip_pending(reason="event cancelled", now=to_db(self.now),
+                                   event_id=event.id, kind="reminder")
+            for row in await self.tx.registrations.with_status(event.id, STILL_REGISTERED):
+                await self.plan(f"event_cancelled:{row['id']}:{entry.id}", "event_cancelled",
+                                event, row, at)
+
+    async def handle_registration(self, entry: outbox.LogEntry, event: Event, reg: Row,
+                                  at: datetime) -> None:
         kind = entry.type
         if kind == outbox.REGISTRATION_CREATED:
             if entry.payload.get("status") == "confirmed":
@@ -86,14 +102,6 @@ class Planner:
             last = from_db(await self.tx.deliveries.last_created(reg["id"], "resend"))
             if last is None or at - last >= RESEND_INTERVAL:
                 await self.plan(f"resend:{reg['id']}:{entry.id}", "resend", event, reg, at)
-        elif kind == outbox.EVENT_RESCHEDULED:
-            await self.replan(event, entry, notify=bool(entry.payload.get("moved")))
-        elif kind == outbox.EVENT_CANCELLED:
-            await self.tx.deliveries.skip_pending(reason="event cancelled", now=to_db(self.now),
-                                   event_id=event.id, kind="reminder")
-            for row in await self.tx.registrations.with_status(event.id, STILL_REGISTERED):
-                await self.plan(f"event_cancelled:{row['id']}:{entry.id}", "event_cancelled",
-                                event, row, at)
 
     async def registered_before(self, event: Event, entry: outbox.LogEntry,
                                 statuses: tuple[str, ...]) -> list[Row]:

@@ -95,8 +95,8 @@ def parse_report(text: str, *, delimiter: str, tz: ZoneInfo, local_date: date) -
     # section 2, by name and e-mail.
     known: dict[tuple[str, str], tuple[str | None, str | None]] = {}
     for record in people:
-        email = model.clean_email(people_columns.get(record.cells, "email")) or ""
-        known[(people_columns.get(record.cells, "name"), email)] = (
+        known_email = model.clean_email(people_columns.get(record.cells, "email")) or ""
+        known[(people_columns.get(record.cells, "name"), known_email)] = (
             model.clean_email(people_columns.get(record.cells, "registration")),
             model.clean_email(people_columns.get(record.cells, "upn")))
     activities = sections.get(3) or []

@@ -7,7 +7,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 SPACES = re.compile(r"\s+")
@@ -69,7 +69,7 @@ def split_line(line: str, delimiter: str) -> list[str]:
 class Columns:
     """Where each wanted column is in a header row, by any of its names."""
 
-    def __init__(self, header: Sequence[str], aliases: dict[str, Iterable[str]]) -> None:
+    def __init__(self, header: Sequence[str], aliases: Mapping[str, Iterable[str]]) -> None:
         keys = [key(c) for c in header]
         self.index: dict[str, int] = {}
         for name, names in aliases.items():

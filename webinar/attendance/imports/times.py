@@ -96,9 +96,10 @@ def parse_timestamp(value: str, *, order: str, tz: ZoneInfo) -> datetime | None:
             month, day = (first, second) if order == MDY else (second, first)
             when = date(year + 2000 if year < 100 else year, month, day)
         elif match := NAMED.match(text):
-            month = MONTHS.get(match["mon"].casefold())
-            if month is None:
+            named_month = MONTHS.get(match["mon"].casefold())
+            if named_month is None:
                 return None
+            month = named_month
             when = date(int(match["y"]), month, int(match["d"]))
         elif ISO.match(text):
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))

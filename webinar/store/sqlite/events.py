@@ -22,7 +22,7 @@ class EventQueries:
     async def insert(self, values: dict, created_by: int | None, now: str) -> Row:
         cols = ", ".join(COLUMNS)
         marks = ", ".join("?" for _ in COLUMNS)
-        return await self._conn.fetchone(
+        return await self._conn.returning(
             f"INSERT INTO events ({cols}, created_by, created_at, updated_at)"  # noqa: S608
             f" VALUES ({marks}, ?, ?, ?) RETURNING *",
             [values[c] for c in COLUMNS] + [created_by, now, now],
@@ -32,7 +32,7 @@ class EventQueries:
     async def update(self, event_id: int, values: dict, now: str) -> Row:
         names = [c for c in values if c in COLUMNS or c == "sequence"]
         sets = ", ".join(f"{c} = ?" for c in names)
-        return await self._conn.fetchone(
+        return await self._conn.returning(
             f"UPDATE events SET {sets}, updated_at = ? WHERE id = ? RETURNING *",  # noqa: S608
             [values[c] for c in names] + [now, event_id],
         )

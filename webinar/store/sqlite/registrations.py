@@ -62,7 +62,7 @@ class RegistrationQueries:
 
     async def insert(self, event_id: int, token: str, join_token: str, data: dict,
                      status: str, now: str) -> Row:
-        return await self._conn.fetchone(
+        return await self._conn.returning(
             "INSERT INTO registrations (event_id, token, join_token, email, name, organization,"
             " position, sector, country, language, status, consent_at, created_at,"
             " confirmed_at, waitlisted_at, updated_at)"
@@ -77,7 +77,7 @@ class RegistrationQueries:
     async def reactivate(self, registration_id: int, data: dict, status: str,
                          now: str) -> Row:
         """A cancelled registration registering again keeps its row and both tokens."""
-        return await self._conn.fetchone(
+        return await self._conn.returning(
             "UPDATE registrations SET name = ?, organization = ?, position = ?, sector = ?,"
             " country = ?, language = ?, status = ?, consent_at = ?, cancelled_at = NULL,"
             " confirmed_at = ?, waitlisted_at = ?, updated_at = ? WHERE id = ? RETURNING *",
@@ -88,7 +88,7 @@ class RegistrationQueries:
 
 
     async def set_cancelled(self, registration_id: int, now: str) -> Row:
-        return await self._conn.fetchone(
+        return await self._conn.returning(
             "UPDATE registrations SET status = 'cancelled', cancelled_at = ?, updated_at = ?"
             " WHERE id = ? RETURNING *",
             (now, now, registration_id),
@@ -105,7 +105,7 @@ class RegistrationQueries:
 
 
     async def set_promoted(self, registration_id: int, now: str) -> Row:
-        return await self._conn.fetchone(
+        return await self._conn.returning(
             "UPDATE registrations SET status = 'confirmed', confirmed_at = ?, updated_at = ?"
             " WHERE id = ? RETURNING *",
             (now, now, registration_id),
