@@ -178,6 +178,26 @@ def person(n: int = 1, **overrides) -> dict:
     return data
 
 
+def database_at_version(path, version: int) -> sqlite3.Connection:
+    """A database file as an older release left it: migrations up to `version` applied,
+    with one event (id 1, slug 'old'). For tests of what later migrations do to old rows."""
+    from webinar.store.sqlite.database import migration_files
+
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE schema_migrations ("
+                 " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+    for number, file in migration_files():
+        if number <= version:
+            conn.executescript(file.read_text())
+            conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 'then')",
+                         (number, file.name))
+    conn.execute(
+        "INSERT INTO events (id, slug, title, starts_at, ends_at, timezone, sectors,"
+        " reminders, created_at, updated_at) VALUES (1, 'old', 'Old', 'a', 'b', 'UTC',"
+        " '[]', '[]', 'x', 'x')")
+    return conn
+
+
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -15,12 +15,13 @@ from tests.conftest import (
     cancel_registration,
     create_event,
     csrf_from,
+    database_at_version,
     db_rows,
     person,
     register_api,
     run_scheduler,
 )
-from webinar.store.sqlite.database import SqliteStore, migration_files
+from webinar.store.sqlite.database import SqliteStore
 
 
 def tokens(reg: dict) -> tuple[str, str]:
@@ -156,18 +157,7 @@ async def test_registering_again_after_cancelling_keeps_both_tokens(client):
 async def test_migration_gives_existing_registrations_distinct_join_tokens(tmp_path):
     """Rows stored before the join token existed get one each, drawn by the migration."""
     path = tmp_path / "old.db"
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("CREATE TABLE schema_migrations ("
-                     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-        for version, file in migration_files():
-            if version <= 2:
-                conn.executescript(file.read_text())
-                conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 'then')",
-                             (version, file.name))
-        conn.execute(
-            "INSERT INTO events (id, slug, title, starts_at, ends_at, timezone, sectors,"
-            " reminders, created_at, updated_at) VALUES (1, 'old', 'Old', 'a', 'b', 'UTC',"
-            " '[]', '[]', 'x', 'x')")
+    with closing(database_at_version(path, 2)) as conn:
         for n in range(3):
             conn.execute(
                 "INSERT INTO registrations (event_id, token, email, name, sector, country,"

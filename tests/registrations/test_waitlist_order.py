@@ -3,11 +3,17 @@ registers again queues behind those who waited meanwhile, not by their first sig
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 
-from tests.conftest import cancel_registration, create_event, db_rows, person, register_api
-from webinar.store.sqlite.database import SqliteStore, migration_files
+from tests.conftest import (
+    cancel_registration,
+    create_event,
+    database_at_version,
+    db_rows,
+    person,
+    register_api,
+)
+from webinar.store.sqlite.database import SqliteStore
 
 
 async def cancel(client, manage_link: str) -> None:
@@ -58,18 +64,7 @@ async def test_waitlisted_at_is_when_the_registration_last_became_waitlisted(cli
 
 async def test_migration_backfills_waitlisted_at(tmp_path):
     path = tmp_path / "old.db"
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("CREATE TABLE schema_migrations ("
-                     " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)")
-        for version, file in migration_files():
-            if version <= 2:
-                conn.executescript(file.read_text())
-                conn.execute("INSERT INTO schema_migrations VALUES (?, ?, 'then')",
-                             (version, file.name))
-        conn.execute(
-            "INSERT INTO events (id, slug, title, starts_at, ends_at, timezone, sectors,"
-            " reminders, created_at, updated_at) VALUES (1, 'old', 'Old', 'a', 'b', 'UTC',"
-            " '[]', '[]', 'x', 'x')")
+    with closing(database_at_version(path, 2)) as conn:
         rows = [  # email, status, created_at, updated_at
             ("a@example.org", "confirmed", "2026-01-01", "2026-01-01"),
             ("b@example.org", "waitlisted", "2026-01-02", "2026-01-02"),
