@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from pydantic import ValidationError
 
+from webinar.attendance import service as attendance_service
 from webinar.errors import EventNotFound, RegistrationClosed, SlugTaken
 from webinar.events import service as events_service
 from webinar.events.fields import EventFields
@@ -225,14 +226,16 @@ async def list_registrations(request: web.Request) -> web.Response:
         query = RegistrationsQuery.model_validate(_query(request))
     except ValidationError as exc:
         return _invalid(request, exc)
-    regs = await registration_service.page(resources(request).store, event, query.after,
+    res = resources(request)
+    regs = await registration_service.page(res.store, event, query.after,
                                            query.limit, query.status)
+    attendance = await attendance_service.attendance_of(res.store, event,
+                                                        [r.id for r in regs], res.now())
     items = []
     for reg in regs:
         item = registration_json(request, reg)
-        # Attendance is recorded by a later part (join tracking, webhooks, exports); until
-        # it exists nobody reads as attended.
-        item.update(attended=False, minutes=0)
+        seen = attendance[reg.id]
+        item.update(attended=seen.attended, minutes=seen.minutes)
         items.append(item)
     next_url = None
     if len(regs) == query.limit:
