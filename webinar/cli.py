@@ -44,6 +44,18 @@ def _parser() -> argparse.ArgumentParser:
     deliveries.add_argument("--status", choices=["pending", "sending", "sent", "failed",
                                                  "skipped"])
     deliveries.add_argument("--limit", type=int, default=100)
+
+    attendance = sub.add_parser("attendance", help="attendance from the platforms")
+    attendance_sub = attendance.add_subparsers(dest="action", required=True)
+    attendance_import = attendance_sub.add_parser(
+        "import", help="import a platform's attendance export (Zoom, Teams, Meet)")
+    attendance_import.add_argument("slug")
+    attendance_import.add_argument("file")
+    attendance_import.add_argument("--source", choices=["zoom", "teams", "meet"],
+                                   help="check the file is this platform's (default: detect)")
+    attendance_import.add_argument("--timezone",
+                                   help="zone of times written without an offset"
+                                        " (default: the event's)")
     return parser
 
 
@@ -73,6 +85,14 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"error: {exc.args[0]}")
     elif command == "deliveries":
         asyncio.run(show_deliveries(settings, args.slug, args.status, args.limit))
+    elif command == "attendance":
+        try:
+            with open(args.file, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            sys.exit(f"error: {args.file}: {exc.strerror}")
+        asyncio.run(import_attendance(settings, args.slug, args.file, data, args.source,
+                                      args.timezone))
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> None:
@@ -167,3 +187,46 @@ async def show_deliveries(settings: Settings, slug: str, status: str | None, lim
         print(f"{row['id']:>6}  {row['kind'] + ' ' + row['detail']:16} {row['status']:8}"
               f" {row['attempts']:>3}  {row['due_at']:24} {row['recipient']}"
               + (f"  ! {row['last_error']}" if row["last_error"] else ""))
+
+
+def _cli_language() -> str:
+    """The language of the person at the terminal (LANGUAGE, LC_ALL, LC_MESSAGES, LANG):
+    Spanish for es_*, English otherwise."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "es" if value.lower().startswith("es") else "en"
+    return "en"
+
+
+async def import_attendance(settings: Settings, slug: str, file: str, data: bytes,
+                            source: str | None, timezone: str | None) -> None:
+    """Import an export read from `file` (its name, for the messages) into the event."""
+    from webinar.attendance import imports
+    from webinar.attendance import service as attendance
+    from webinar.clock import SystemClock
+    from webinar.errors import EventNotFound
+    from webinar.events import service as events
+    from webinar.i18n import translations
+    from webinar.runtime import open_resources
+
+    _ = translations(_cli_language()).gettext
+    async with open_resources(settings) as res:
+        try:
+            event = await events.get(res.store, slug)
+        except EventNotFound:
+            sys.exit(f"error: no event {slug}")
+        try:
+            outcome = await attendance.import_export(res.store, SystemClock().now(), event,
+                                                     data, source, timezone)
+        except imports.ImportProblem as exc:
+            sys.exit(f"error: {file}: {exc.translated(_)}")
+    answer = outcome.as_dict(_)
+    print(f"{event.title} ({event.slug}): {file}")
+    for name in ("source", "rows", "matched", "walk_ins", "intervals_added", "outside_window"):
+        print(f"  {name:16} {answer[name]}")
+    skipped = answer["skipped"]
+    assert isinstance(skipped, list)
+    print(f"  {'skipped':16} {len(skipped)}")
+    for item in skipped:
+        print(f"    line {item['line']}: {item['reason']}")

@@ -25,7 +25,8 @@ async def test_waiting_page_before_the_doors_open(client, clock):
     resp = await client.get(path, allow_redirects=False)
     assert resp.status == 200
     html = await resp.text()
-    assert 'http-equiv="refresh" content="60"' in html  # reloads itself when they open
+    assert "http-equiv" not in html  # no timed refresh: a "try again" link instead
+    assert f'href="{path}"' in html
     assert "06:00" in html and "UTC\u221206:00" in html
     assert resp.headers["Cache-Control"] == "no-store"
 
@@ -57,7 +58,7 @@ async def test_no_link_yet_is_said_plainly(client, clock):
     resp = await client.get(path, allow_redirects=False)
     assert resp.status == 200
     html = await resp.text()
-    assert 'content="30"' in html and "todavía no" in html
+    assert "http-equiv" not in html and f'href="{path}"' in html and "todavía no" in html
 
 
 async def test_waitlisted_and_cancelled_people_do_not_enter(client, clock):

@@ -1,7 +1,7 @@
 """What a personal join link does at a given moment: let the person in, or say why not.
 
-Views call `decide`; the attendance part (recording the visit) will call it too, so the
-rules live here and not in the view. The join link carries its own token (not the manage
+Views call `decide`; `records_visit` says whose clicks the attendance service records, so
+the rules live here and not in the view. The join link carries its own token (not the manage
 token): whoever holds it may enter, and the pages it leads to show nothing personal.
 """
 
@@ -21,14 +21,10 @@ EVENT_CANCELLED = "event_cancelled"
 WAITLISTED = "waitlisted"
 CANCELLED = "cancelled"
 
-# How often a waiting page reloads itself (no JavaScript: a meta refresh).
-MIN_REFRESH, MAX_REFRESH = 30, 300
-
 
 @dataclass(frozen=True)
 class Decision:
     state: str
-    refresh_seconds: int | None = None
 
     @property
     def enters(self) -> bool:
@@ -51,8 +47,14 @@ def decide(event: Event, reg: Registration, now: datetime, *,
     if now >= event.ends_at:
         return Decision(ENDED)
     if now < event.doors_open_at():
-        until_open = int((event.doors_open_at() - now).total_seconds())
-        return Decision(WAITING, max(MIN_REFRESH, min(MAX_REFRESH, until_open)))
+        return Decision(WAITING)
     if not event.join_url:
-        return Decision(NO_LINK, MIN_REFRESH)
+        return Decision(NO_LINK)
     return Decision(ENTER)
+
+
+def records_visit(event: Event, reg: Registration) -> bool:
+    """Whether a click on this join link is recorded as a visit: a confirmed registration
+    of an event that is not cancelled, at any moment (before the doors open it is a visit
+    but not presence; the attendance service tells them apart)."""
+    return reg.status == "confirmed" and event.status != "cancelled"

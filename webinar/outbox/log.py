@@ -23,6 +23,9 @@ EVENT_CREATED = "event.created"
 EVENT_UPDATED = "event.updated"
 EVENT_RESCHEDULED = "event.rescheduled"
 EVENT_CANCELLED = "event.cancelled"
+ATTENDANCE_JOINED = "attendance.joined"
+ATTENDANCE_LEFT = "attendance.left"
+ATTENDANCE_IMPORTED = "attendance.imported"
 
 
 @dataclass(frozen=True)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 from pydantic import ValidationError
 
+from webinar.attendance import imports as attendance_imports
+from webinar.attendance import service as attendance_service
 from webinar.errors import EventNotFound, RegistrationClosed, SlugTaken
 from webinar.events import service as events_service
 from webinar.events.fields import EventFields
@@ -20,7 +23,7 @@ from webinar.registrations.model import Registration
 from webinar.validation import field_errors
 from webinar.web.keys import RATE_LIMITER
 from webinar.web.openapi import openapi_document
-from webinar.web.queries import DeliveriesQuery, RegistrationsQuery
+from webinar.web.queries import AttendanceImportQuery, DeliveriesQuery, RegistrationsQuery
 from webinar.web.responses import (
     PUBLIC_BODY_LIMIT,
     gettext,
@@ -28,6 +31,7 @@ from webinar.web.responses import (
     json_exception,
     json_response,
     lang,
+    read_body,
     read_json,
     resources,
 )
@@ -45,6 +49,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/api/v1/events/{slug}/deliveries", list_deliveries)
     app.router.add_get("/api/v1/events/{slug}/registrations", list_registrations,
                        name="api_registrations")
+    app.router.add_post("/api/v1/events/{slug}/attendance/import", import_attendance)
 
 
 async def openapi(request: web.Request) -> web.Response:
@@ -225,14 +230,16 @@ async def list_registrations(request: web.Request) -> web.Response:
         query = RegistrationsQuery.model_validate(_query(request))
     except ValidationError as exc:
         return _invalid(request, exc)
-    regs = await registration_service.page(resources(request).store, event, query.after,
+    res = resources(request)
+    regs = await registration_service.page(res.store, event, query.after,
                                            query.limit, query.status)
+    attendance = await attendance_service.attendance_of(res.store, event,
+                                                        [r.id for r in regs], res.now())
     items = []
     for reg in regs:
         item = registration_json(request, reg)
-        # Attendance is recorded by a later part (join tracking, webhooks, exports); until
-        # it exists nobody reads as attended.
-        item.update(attended=False, minutes=0)
+        seen = attendance[reg.id]
+        item.update(attended=seen.attended, minutes=seen.minutes)
         items.append(item)
     next_url = None
     if len(regs) == query.limit:
@@ -262,3 +269,67 @@ async def list_deliveries(request: web.Request) -> web.Response:
             "sent_at": r["sent_at"], "last_error": r["last_error"],
         } for r in rows],
     })
+
+
+# --- attendance ----------------------------------------------------------------------
+
+IMPORT_BODY_LIMIT = 8 * 1024 * 1024  # webinar.app.MAX_BODY: a forum's export is far smaller
+UPLOAD_FIELD = "file"
+
+
+async def _upload(request: web.Request) -> bytes:
+    """The export: the whole body (text/*, application/octet-stream) or the multipart
+    field `file`; 415 for any other type, 400 for a multipart body without the field."""
+    _ = gettext(request)
+    ctype = request.content_type
+    if ctype.startswith("text/") or ctype in ("application/octet-stream", ""):
+        return await read_body(request, IMPORT_BODY_LIMIT)
+    if ctype != "multipart/form-data":
+        raise json_exception(web.HTTPUnsupportedMediaType, "unsupported_media_type",
+                             _("Send the export as text/csv or as the multipart field file."))
+    if request.content_length is not None and request.content_length > IMPORT_BODY_LIMIT:
+        raise web.HTTPRequestEntityTooLarge(max_size=IMPORT_BODY_LIMIT,
+                                            actual_size=request.content_length)
+    missing = json_exception(web.HTTPBadRequest, "missing_file",
+                             _("Send the export as the multipart field file."),
+                             {UPLOAD_FIELD: _("This field is required.")})
+    try:
+        reader = await request.multipart()
+        size = 0
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader) or part.name != UPLOAD_FIELD:
+                await part.release()
+                continue
+            chunks = []
+            while chunk := await part.read_chunk(64 * 1024):
+                size += len(chunk)
+                if size > IMPORT_BODY_LIMIT:
+                    raise web.HTTPRequestEntityTooLarge(max_size=IMPORT_BODY_LIMIT,
+                                                        actual_size=size)
+                chunks.append(chunk)
+            return b"".join(chunks)
+    except (ValueError, AssertionError, LookupError, HttpProcessingError):  # malformed
+        raise missing from None
+    raise missing
+
+
+async def import_attendance(request: web.Request) -> web.Response:
+    """A platform's attendance export, matched to the event's registrations by email."""
+    _organizer_, event = await _managed_event(request)
+    try:
+        query = AttendanceImportQuery.model_validate(_query(request))
+    except ValidationError as exc:
+        return _invalid(request, exc)
+    data = await _upload(request)
+    res = resources(request)
+    _ = gettext(request)
+    try:
+        outcome = await attendance_service.import_export(
+            res.store, res.now(), event, data, query.source, query.timezone)
+    except attendance_imports.UnknownTimezone as exc:
+        message = exc.translated(_)
+        return json_error(422, "invalid_input", message, {"timezone": message})
+    except attendance_imports.ImportProblem as exc:
+        return json_error(422, "not_an_export", exc.translated(_))
+    res.nudge()
+    return json_response(outcome.as_dict(_))

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from webinar.events.fields import SLUG, EventFields
 from webinar.registrations.fields import RegistrationIn
-from webinar.web.queries import DeliveriesQuery, RegistrationsQuery
+from webinar.web.queries import AttendanceImportQuery, DeliveriesQuery, RegistrationsQuery
 
 # Durations as webinar.events.durations reads them: 30s, 10m, 1h, 1d, 1h30m.
 DURATION = r"^(?:\d+[dhms])+$"
@@ -58,6 +58,35 @@ EVENT = {
     },
 }
 
+
+IMPORT_ANSWER = {
+    "type": "object",
+    "required": ["source", "rows", "matched", "walk_ins", "intervals_added", "skipped",
+                 "outside_window"],
+    "properties": {
+        "source": {"type": "string", "description": "zoom, teams or meet, maybe with a "
+                   "suffix for the layout (zoom_webinar, teams_legacy)"},
+        "rows": {"type": "integer", "description": "presence rows read"},
+        "matched": {"type": "integer",
+                    "description": "rows matched to a registration by email"},
+        "walk_ins": {"type": "integer",
+                     "description": "distinct people matching no registration"},
+        "intervals_added": {"type": "integer",
+                            "description": "0 when the same file is imported again"},
+        "skipped": {"type": "array", "items": {
+            "type": "object", "required": ["line", "reason"],
+            "properties": {"line": {"type": "integer"}, "reason": {"type": "string"}}}},
+        "outside_window": {"type": "integer",
+                           "description": "intervals entirely outside doors open .. end "
+                           "(many: the times were read in the wrong zone?)"},
+    },
+}
+
+ZOOM_EXAMPLE = (
+    "Name (original name),Email,Join time,Leave time,Duration (minutes),Guest,"
+    "In waiting room\n"
+    "Ana L\u00f3pez,ana@example.org,12/03/2030 08:58:12 AM,12/03/2030 10:47:51 AM,110,Yes,No\n"
+)
 
 EVENT_EXAMPLE = {
     "slug": "foro-gobierno-digital", "title": "Foro: Gobierno digital",
@@ -194,6 +223,34 @@ def _document(base_url: str) -> dict:
                             "type": "object",
                             "required": ["id", "kind", "status", "attempts", "recipient"]}}}},
                 ),
+            },
+            "/api/v1/events/{slug}/attendance/import": {
+                "parameters": [SLUG_PARAM],
+                "post": {
+                    "summary": "Import a platform's attendance export (Zoom, Teams, Meet)",
+                    "description": "Rows are matched to registrations by email; importing "
+                                   "the same file again adds nothing. Times without an "
+                                   "offset are read in the event's zone unless `timezone` "
+                                   "names another.",
+                    "security": bearer,
+                    "parameters": _query_parameters(AttendanceImportQuery),
+                    "requestBody": {"required": True, "content": {
+                        "text/csv": {"schema": {"type": "string"}, "example": ZOOM_EXAMPLE},
+                        "application/octet-stream": {"schema": {"type": "string",
+                                                                "format": "binary"}},
+                        "multipart/form-data": {"schema": {
+                            "type": "object", "required": ["file"],
+                            "properties": {"file": {"type": "string", "format": "binary"}}}},
+                    }},
+                    "responses": {
+                        "200": {"description": "imported", "content": {
+                            "application/json": {"schema": IMPORT_ANSWER}}},
+                        "401": _error("no valid token"),
+                        "403": _error("not an organizer of this event"),
+                        "415": _error("not CSV text or multipart"),
+                        "422": _error("not an attendance export, or an invalid option"),
+                        **COMMON_ERRORS},
+                },
             },
             "/api/v1/events/{slug}/registrations": {
                 "parameters": [SLUG_PARAM],

@@ -6,6 +6,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from webinar.attendance import joining
+from webinar.attendance import service as attendance_service
 from webinar.errors import EventNotFound, RegistrationClosed, RegistrationNotFound
 from webinar.events import service as events_service
 from webinar.events.model import Event
@@ -200,9 +201,10 @@ async def cancel(request: web.Request) -> web.Response:
 
 
 async def join(request: web.Request) -> web.Response:
-    """The personal join link: on time, straight to the platform; otherwise a page that
-    says why not yet (with the start time) or what is left (the recording). The link may
-    have been forwarded: the page shows nothing personal and offers no way to manage."""
+    """The personal join link: records the visit (`attendance.service.record_join`), then
+    on time goes straight to the platform; otherwise a page that says why not yet (with
+    the start time) or what is left (the recording). The link may have been forwarded:
+    the page shows nothing personal and offers no way to manage."""
     res = resources(request)
     token = request.match_info["join_token"]
     if len(token) > 64:
@@ -213,10 +215,12 @@ async def join(request: web.Request) -> web.Response:
         raise web.HTTPNotFound() from None
     event = await events_service.get_by_id(res.store, reg.event_id)
     _speak_their_language(request, reg)
-    decision = joining.decide(event, reg, res.now(), manage_token=manage_token)
+    now = res.now()
+    decision = joining.decide(event, reg, now, manage_token=manage_token)
+    await attendance_service.record_join(res.store, now, event, reg)
     no_store = {"Cache-Control": "no-store"}
-    if decision.enters:
+    if decision.enters and event.join_url:  # decide() never enters without a link
         raise web.HTTPSeeOther(event.join_url, headers=no_store)
-    return render(request, "join.html", {
-        "event": event, "state": decision.state, "refresh": decision.refresh_seconds,
-    }, headers=no_store)
+    # "Try again" goes to the join token's link, never echoing a (legacy) manage token.
+    return render(request, "join.html", {"event": event, "state": decision.state,
+                                         "retry": f"/j/{reg.join_token}"}, headers=no_store)

@@ -24,3 +24,11 @@ class DeliveriesQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
     status: Literal["pending", "sending", "sent", "failed", "skipped"] | None = None
 
+
+
+class AttendanceImportQuery(BaseModel):
+    """Query of POST /api/v1/events/{slug}/attendance/import."""
+
+    model_config = ConfigDict(extra="ignore")
+    source: Literal["zoom", "teams", "meet"] | None = None
+    timezone: str | None = Field(default=None, min_length=1, max_length=64)

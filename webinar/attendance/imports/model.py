@@ -1,13 +1,18 @@
 """What every attendance-export parser returns, and the errors that refuse a file.
 
-Messages are short English constants (the reason texts below) so a caller can translate
-them; an error keeps its `reason` and `params` apart from the formatted text.
+Messages are short English constants (the reason texts below), marked with N_() for the
+catalogs, so a caller translates them where it shows them (`_(skipped.reason)`,
+`_(error.reason) % error.params`); an error keeps its `reason` and `params` apart from the
+formatted text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from webinar.i18n import N_
 
 # Layouts (the `source` of a result). The design's import answer names the platform,
 # optionally with a suffix for the layout.
@@ -24,25 +29,25 @@ HOST, PANELIST, ATTENDEE, ORGANIZER, PRESENTER, OTHER = (
     "host", "panelist", "attendee", "organizer", "presenter", "other")
 
 # Why a row is not presence (`skipped` reasons).
-SKIP_WAITING_ROOM = "In the waiting room, not in the meeting"
-SKIP_SUMMARY = "Meeting summary line"
-SKIP_DID_NOT_ATTEND = "Registered but did not attend"
-SKIP_UNREADABLE = "Row could not be read"
-SKIP_BAD_TIME = "Join or leave time could not be read"
-SKIP_LEAVE_BEFORE_JOIN = "Leave time is before the join time"
-SKIP_LEFT_WITHOUT_JOIN = "Left without joining first"
-SKIP_UNKNOWN_ACTION = "Unknown action"
+SKIP_WAITING_ROOM = N_("In the waiting room, not in the meeting")
+SKIP_SUMMARY = N_("Meeting summary line")
+SKIP_DID_NOT_ATTEND = N_("Registered but did not attend")
+SKIP_UNREADABLE = N_("Row could not be read")
+SKIP_BAD_TIME = N_("Join or leave time could not be read")
+SKIP_LEAVE_BEFORE_JOIN = N_("Leave time is before the join time")
+SKIP_LEFT_WITHOUT_JOIN = N_("Left without joining first")
+SKIP_UNKNOWN_ACTION = N_("Unknown action")
 
 # Why a whole file is refused (`NotAnExport.reason`).
-REFUSE_EMPTY = "The file is empty."
-REFUSE_BINARY = "The file is not a text (CSV) file."
-REFUSE_SPREADSHEET = "This is a spreadsheet (.xlsx): save it as CSV and import that file."
-REFUSE_UNKNOWN = "Not a Zoom, Teams or Meet attendance export: no known header found."
-REFUSE_UNIQUE_USERS = ("This Zoom report shows unique users without join and leave times: "
-                       "export it again with \u201cShow unique users\u201d unticked.")
-REFUSE_WRONG_SOURCE = "This file is a %(detected)s export, not %(source)s."
-REFUSE_UNKNOWN_SOURCE = "Unknown source %(source)s: use zoom, teams or meet."
-REFUSE_UNKNOWN_TIMEZONE = "Unknown time zone %(timezone)s."
+REFUSE_EMPTY = N_("The file is empty.")
+REFUSE_BINARY = N_("The file is not a text (CSV) file.")
+REFUSE_SPREADSHEET = N_("This is a spreadsheet (.xlsx): save it as CSV and import that file.")
+REFUSE_UNKNOWN = N_("Not a Zoom, Teams or Meet attendance export: no known header found.")
+REFUSE_UNIQUE_USERS = N_("This Zoom report shows unique users without join and leave times: "
+                         "export it again with \u201cShow unique users\u201d unticked.")
+REFUSE_WRONG_SOURCE = N_("This file is a %(detected)s export, not %(source)s.")
+REFUSE_UNKNOWN_SOURCE = N_("Unknown source %(source)s: use zoom, teams or meet.")
+REFUSE_UNKNOWN_TIMEZONE = N_("Unknown time zone %(timezone)s.")
 
 
 class ImportProblem(ValueError):
@@ -52,6 +57,11 @@ class ImportProblem(ValueError):
         self.reason = reason
         self.params = params
         super().__init__(reason % params if params else reason)
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The message in the reader's language (`gettext` of the request or the CLI)."""
+        text = gettext(self.reason)
+        return text % self.params if self.params else text
 
 
 class NotAnExport(ImportProblem):

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from webinar.store.sqlite.attendance import AttendanceQueries
 from webinar.store.sqlite.connection import Conn, _open
 from webinar.store.sqlite.deliveries import DeliveryQueries
 from webinar.store.sqlite.events import EventQueries
@@ -43,6 +44,7 @@ class _Queries:
         self.deliveries = DeliveryQueries(conn)
         self.organizers = OrganizerQueries(conn)
         self.log = LogQueries(conn)
+        self.attendance = AttendanceQueries(conn)
 
 
 class SqliteTransaction(_Queries):

@@ -1,0 +1,81 @@
+"""SQL for attendance: join-link visits and presence intervals."""
+
+from __future__ import annotations
+
+from webinar.store.interface import Row
+from webinar.store.sqlite.connection import Conn
+
+
+class AttendanceQueries:
+    """Attendance SQL, bound to one connection (the reader or a transaction)."""
+
+    def __init__(self, conn: Conn):
+        self._conn = conn
+
+    async def insert_visit(self, event_id: int, registration_id: int, at: str,
+                           in_window: bool) -> None:
+        await self._conn.execute(
+            "INSERT INTO join_visits (event_id, registration_id, at, in_window)"
+            " VALUES (?, ?, ?, ?)",
+            (event_id, registration_id, at, 1 if in_window else 0),
+        )
+
+    async def insert_interval(self, *, key: str, event_id: int, registration_id: int | None,
+                              email: str | None, name: str, source: str, started_at: str,
+                              ended_at: str | None, now: str) -> int | None:
+        """The new interval's id, or None when one with this key exists (nothing added)."""
+        row = await self._conn.fetchone(
+            "INSERT INTO presence_intervals (event_id, registration_id, email, name, source,"
+            " started_at, ended_at, key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (key) DO NOTHING RETURNING id",
+            (event_id, registration_id, email, name, source, started_at, ended_at, key, now),
+        )
+        return None if row is None else int(row["id"])
+
+    async def close_interval(self, key: str, ended_at: str) -> Row | None:
+        """Close the open interval with this key (never before its start); the closed row,
+        or None when there is no such open interval (already closed, or never opened)."""
+        return await self._conn.fetchone(
+            "UPDATE presence_intervals SET ended_at = CASE WHEN ? < started_at"
+            " THEN started_at ELSE ? END WHERE key = ? AND ended_at IS NULL"
+            " RETURNING id, event_id, registration_id, source, started_at, ended_at",
+            (ended_at, ended_at, key),
+        )
+
+    async def registrations_by_email(self, event_id: int) -> list[Row]:
+        """The event's registrations as (id, email, status): what an import matches to."""
+        return await self._conn.fetchall(
+            "SELECT id, email, status FROM registrations WHERE event_id = ?", (event_id,))
+
+    async def intervals_between(self, event_id: int, first_id: int,
+                                last_id: int) -> list[Row]:
+        """The intervals of the event's registrations with ids first_id..last_id (a page of
+        the registrations list), in one indexed range read."""
+        return await self._conn.fetchall(
+            "SELECT registration_id, started_at, ended_at FROM presence_intervals"
+            " WHERE event_id = ? AND registration_id BETWEEN ? AND ?",
+            (event_id, first_id, last_id),
+        )
+
+    async def visits_between(self, event_id: int, first_id: int, last_id: int) -> list[Row]:
+        """The join visits of the event's registrations with ids first_id..last_id."""
+        return await self._conn.fetchall(
+            "SELECT registration_id, at FROM join_visits"
+            " WHERE event_id = ? AND registration_id BETWEEN ? AND ?",
+            (event_id, first_id, last_id),
+        )
+
+    async def event_intervals(self, event_id: int) -> list[Row]:
+        """Every interval of the event, walk-ins included."""
+        return await self._conn.fetchall(
+            "SELECT id, registration_id, email, name, source, started_at, ended_at"
+            " FROM presence_intervals WHERE event_id = ? ORDER BY started_at, id",
+            (event_id,),
+        )
+
+    async def event_visits(self, event_id: int) -> list[Row]:
+        return await self._conn.fetchall(
+            "SELECT registration_id, at, in_window FROM join_visits WHERE event_id = ?"
+            " ORDER BY at, id",
+            (event_id,),
+        )
