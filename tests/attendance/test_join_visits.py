@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from tests.conftest import (
     EVENT_START,
-    create_event,
     cancel_registration,
+    create_event,
     db_rows,
     organizer_token,
     person,
