@@ -79,3 +79,51 @@ class AttendanceQueries:
             " ORDER BY at, id",
             (event_id,),
         )
+
+    # --- the live view (webinar.attendance.live) ------------------------------------------
+
+    async def open_presence(self, event_id: int, since: str, until: str) -> list[Row]:
+        """The open intervals (ended_at NULL) of the event that started in since..until,
+        with the registration's name and sector (NULL for a walk-in)."""
+        return await self._conn.fetchall(
+            "SELECT p.id, p.registration_id, p.email, p.name AS seen_as, r.sector"
+            " FROM presence_intervals p LEFT JOIN registrations r ON r.id = p.registration_id"
+            " WHERE p.event_id = ? AND p.ended_at IS NULL AND p.started_at >= ?"
+            " AND p.started_at <= ?",
+            (event_id, since, until),
+        )
+
+    async def recent_clickers(self, event_id: int, since: str, until: str) -> list[Row]:
+        """The registrations that clicked their join link in since..until and have not
+        been seen leaving since that click (no interval of theirs ended at or after it),
+        one row each with its sector."""
+        return await self._conn.fetchall(
+            "SELECT v.registration_id, r.sector, MAX(v.at) AS at"
+            " FROM join_visits v JOIN registrations r ON r.id = v.registration_id"
+            " WHERE v.event_id = ? AND v.at >= ? AND v.at <= ? AND NOT EXISTS ("
+            "SELECT 1 FROM presence_intervals p WHERE p.registration_id = v.registration_id"
+            " AND p.event_id = v.event_id AND p.ended_at IS NOT NULL AND p.ended_at >= v.at)"
+            " GROUP BY v.registration_id, r.sector",
+            (event_id, since, until),
+        )
+
+    async def latest_visits(self, event_id: int, until: str, limit: int) -> list[Row]:
+        """The event's last join clicks up to `until`, newest first, with who clicked."""
+        return await self._conn.fetchall(
+            "SELECT v.id, v.at, r.name, r.sector FROM join_visits v"
+            " JOIN registrations r ON r.id = v.registration_id"
+            " WHERE v.event_id = ? AND v.at <= ? ORDER BY v.at DESC, v.id DESC LIMIT ?",
+            (event_id, until, limit),
+        )
+
+    async def latest_intervals(self, event_id: int, until: str, limit: int) -> list[Row]:
+        """The event's last presence intervals to start up to `until`, newest first, with
+        the registration's name and sector (the platform's name for a walk-in)."""
+        return await self._conn.fetchall(
+            "SELECT p.id, p.started_at AS at, p.source, COALESCE(r.name, p.name) AS name,"
+            " r.sector FROM presence_intervals p"
+            " LEFT JOIN registrations r ON r.id = p.registration_id"
+            " WHERE p.event_id = ? AND p.started_at <= ?"
+            " ORDER BY p.started_at DESC, p.id DESC LIMIT ?",
+            (event_id, until, limit),
+        )
