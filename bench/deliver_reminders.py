@@ -16,7 +16,7 @@ What it measures, and how it is set up:
 * N confirmed registrations written with the real data layer in one transaction
   (`store.registrations.insert` + `outbox.append(registration.created)`, exactly what
   `registration.register` writes, without one transaction per person).
-* The real planner `notices.plan_from_log` plans one confirmation and one reminder per
+* The real planner `mail.planner.plan_from_log` plans one confirmation and one reminder per
   registration. The confirmations are then set to 'sent' by SQL so that only reminders
   are measured, and the FakeClock is moved to one minute after the reminders' due time.
 * Measured: `Runner(res).run_once()` (the scheduler's whole pass: plan, claim in batches,
@@ -108,7 +108,8 @@ async def _setup(res, count: int) -> None:
                       "organization": "Universidad", "position": "Docente",
                       "sector": "academic", "country": "GT",
                       "language": "es" if n % 2 else "en"}
-            row = await tx.registrations.insert(event.id, new_token(), values, "confirmed", stamp)
+            row = await tx.registrations.insert(event.id, new_token(), new_token(), values,
+                                                   "confirmed", stamp)
             await outbox.append(tx, outbox.REGISTRATION_CREATED, at=res.now(),
                                   event_id=event.id, registration_id=row["id"],
                                   payload={"status": "confirmed", "reactivated": False})
