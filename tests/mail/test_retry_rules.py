@@ -1,0 +1,37 @@
+"""Temporary relay failures against a real SMTP server: each retry waits retry_delay after
+the failure, and the eighth failed attempt is the last."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.conftest import create_event, db_rows, person, register_api, run_scheduler
+from webinar.clock import to_db
+from webinar.mail.delivery import retry_delay
+
+
+def confirmation(client) -> dict:
+    [row] = db_rows(client, "SELECT * FROM deliveries WHERE kind = 'confirmation'")
+    return row
+
+
+async def test_the_eighth_temporary_failure_is_final(mail_client, smtp, clock):
+    inbox, _port = smtp
+    inbox.fail_next = ["451 4.3.0 Try again later"] * 20
+    event = await create_event(mail_client)
+    await register_api(mail_client, event["slug"], person(1))
+    for attempt in range(1, 8):
+        await run_scheduler(mail_client)
+        row = confirmation(mail_client)
+        assert (row["status"], row["attempts"]) == ("pending", attempt)
+        assert row["next_attempt_at"] == to_db(clock.now() + retry_delay(attempt))
+        clock.advance(retry_delay(attempt) - timedelta(microseconds=1))
+        await run_scheduler(mail_client)  # not yet
+        assert confirmation(mail_client)["attempts"] == attempt
+        clock.advance(microseconds=1)
+    await run_scheduler(mail_client)
+    row = confirmation(mail_client)
+    assert (row["status"], row["attempts"]) == ("failed", 8) and "451" in row["last_error"]
+    clock.advance(hours=2)
+    await run_scheduler(mail_client)
+    assert confirmation(mail_client)["attempts"] == 8 and inbox.messages == []
