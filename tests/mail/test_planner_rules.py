@@ -70,8 +70,9 @@ async def test_cancelling_the_event_skips_reminders_and_tells_everyone_still_reg
 
 
 async def test_new_offsets_alone_replan_the_reminders_without_an_update(store):
-    event = await new_event(store, reminders=["1d"])
+    event = await new_event(store, capacity=1, reminders=["1d"])
     await sign_up(store, NOW, event, 1)
+    await sign_up(store, NOW, event, 2)  # waitlisted
     await plan(store)
     await change_event(store, NOW + timedelta(hours=1), event.slug, reminders=["2h"])
     await plan(store, NOW + timedelta(hours=1))
@@ -79,6 +80,9 @@ async def test_new_offsets_alone_replan_the_reminders_without_an_update(store):
         ("persona1", "1d", 0, "skipped", "re-planned"),
         ("persona1", "2h", 0, "pending", None)]
     assert await mail(store, event, "update") == []
+    # only reminders are re-planned: the mail not sent yet still goes
+    assert [r["status"] for r in await mail(store, event) if r["kind"] != "reminder"] == [
+        "pending", "pending"]
 
 
 async def test_a_move_replans_under_the_new_sequence_and_tells_everyone_registered(store):

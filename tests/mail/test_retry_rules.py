@@ -21,7 +21,8 @@ async def test_the_eighth_temporary_failure_is_final(mail_client, smtp, clock):
     event = await create_event(mail_client)
     await register_api(mail_client, event["slug"], person(1))
     for attempt in range(1, 8):
-        await run_scheduler(mail_client)
+        stats = await run_scheduler(mail_client)
+        assert (stats.claimed, stats.retried, stats.failed, stats.sent) == (1, 1, 0, 0)
         row = confirmation(mail_client)
         assert (row["status"], row["attempts"]) == ("pending", attempt)
         assert row["next_attempt_at"] == to_db(clock.now() + retry_delay(attempt))
@@ -29,7 +30,8 @@ async def test_the_eighth_temporary_failure_is_final(mail_client, smtp, clock):
         await run_scheduler(mail_client)  # not yet
         assert confirmation(mail_client)["attempts"] == attempt
         clock.advance(microseconds=1)
-    await run_scheduler(mail_client)
+    stats = await run_scheduler(mail_client)
+    assert (stats.claimed, stats.retried, stats.failed) == (1, 0, 1)
     row = confirmation(mail_client)
     assert (row["status"], row["attempts"]) == ("failed", 8) and "451" in row["last_error"]
     clock.advance(hours=2)
