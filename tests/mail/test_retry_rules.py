@@ -37,3 +37,13 @@ async def test_the_eighth_temporary_failure_is_final(mail_client, smtp, clock):
     clock.advance(hours=2)
     await run_scheduler(mail_client)
     assert confirmation(mail_client)["attempts"] == 8 and inbox.messages == []
+
+
+async def test_a_pass_counts_every_retry_and_every_failure(mail_client, smtp):
+    inbox, _port = smtp
+    inbox.fail_next = ["451 4.3.0 Try again later"] * 2 + ["550 5.1.1 No such user"] * 2
+    event = await create_event(mail_client)
+    for n in range(4):
+        await register_api(mail_client, event["slug"], person(n))
+    stats = await run_scheduler(mail_client)
+    assert (stats.claimed, stats.sent, stats.retried, stats.failed) == (4, 0, 2, 2)

@@ -63,3 +63,16 @@ async def test_bearer_tokens(store):
         assert await accounts.by_bearer(store, bad) is None
     with pytest.raises(LookupError):
         await accounts.create_token(store, NOW, "nobody@example.org")
+
+
+async def test_a_hash_with_old_parameters_is_upgraded_at_the_next_login(store):
+    from argon2 import PasswordHasher
+
+    org = await accounts.create(store, NOW, "org@example.org", "a long password")
+    async with store.transaction() as tx:
+        await tx.organizers.set_password_hash(
+            org.id, PasswordHasher(time_cost=1, memory_cost=8192).hash("a long password"))
+    assert await accounts.check_password(store, "org@example.org", "a long password") == org
+    stored = (await store.organizers.by_email("org@example.org"))["password_hash"]
+    assert not PasswordHasher().check_needs_rehash(stored)
+    assert await accounts.check_password(store, "org@example.org", "a long password") == org
