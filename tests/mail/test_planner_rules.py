@@ -10,7 +10,8 @@ import pytest
 from tests.conftest import EVENT_START, NOW
 from tests.factories import DOMAIN, change_event, new_event, open_store, sign_up
 from webinar.clock import to_db
-from webinar.mail.planner import plan_from_log
+from webinar.mail.planner import CONSUMER, message_id, plan_from_log
+from webinar.outbox import log
 from webinar.registrations import service as registrations
 
 
@@ -67,6 +68,10 @@ async def test_cancelling_the_event_skips_reminders_and_tells_everyone_still_reg
         ("persona1", "1h", 0, "skipped", "event cancelled")]
     assert sorted(r["recipient"] for r in await mail(store, event, "event_cancelled")) == [
         "persona1@example.org", "persona2@example.org"]
+    # only reminders are skipped: notices already planned still go, then the cancellation
+    assert sorted((r["kind"], r["status"]) for r in await mail(store, event)
+                  if r["kind"] in ("confirmation", "waitlisted")) == [
+        ("confirmation", "pending"), ("waitlisted", "pending"), ("waitlisted", "pending")]
 
 
 async def test_new_offsets_alone_replan_the_reminders_without_an_update(store):
@@ -137,3 +142,23 @@ async def test_links_are_sent_again_at_most_once_an_hour(store):
         await plan(store, at)
     resent = [r["created_at"] for r in await mail(store, event, "resend")]
     assert resent == [to_db(NOW), to_db(NOW + timedelta(minutes=60))]
+
+
+def test_message_ids_are_stable_per_planned_mail_and_distinct_between_them():
+    first = message_id("confirmation:1:5", DOMAIN)
+    assert first == message_id("confirmation:1:5", DOMAIN)
+    assert first != message_id("confirmation:2:6", DOMAIN)
+    local, _, domain = first.strip("<>").partition("@")
+    assert domain == DOMAIN and len(local) == 32 and int(local, 16) >= 0
+
+
+async def test_each_planned_row_carries_its_key_s_message_id_and_the_cursor_moves(store):
+    event = await new_event(store, reminders=["1h"])
+    await sign_up(store, NOW, event, 1)
+    await plan(store)
+    rows = await mail(store, event)
+    assert [(r["kind"], r["detail"]) for r in rows] == [("confirmation", ""),
+                                                         ("reminder", "1h")]
+    assert [r["message_id"] for r in rows] == [message_id(r["key"], DOMAIN) for r in rows]
+    last = (await log.read_after(store, 0, 100))[-1].id
+    assert await log.cursor_position(store, CONSUMER) == last
