@@ -26,11 +26,11 @@ What is asserted, and which breakage makes it fail:
   while a message is at RCPT, i.e. claimed and on the wire but not at the relay, so if
   deliveries were marked sent before sending (or the batch was marked at claim time),
   that message is 'sent' in the database and never arrives: both checks fail.
-* At least one row is 'sending' after the kill (claimed by the dead process), and all
-  confirmations are delivered within WEBINAR_DELIVERY_LEASE + RESTART_SLACK seconds of
-  starting the new process. If a 'sending' row were never taken over (lease never
-  expires, claim ignores 'sending' rows), it is never delivered: the wait times out; if
-  the lease setting were ignored (the 60 s default), the time bound fails.
+* At least one row is 'sending' after the kill (claimed by the dead process), each such
+  row's lease ends at most WEBINAR_DELIVERY_LEASE seconds after the kill, and after the
+  restart all confirmations are delivered. If a 'sending' row were never taken over
+  (lease never expires, claim ignores 'sending' rows), it is never delivered: the wait
+  times out; if the lease setting were ignored (the 60 s default), the lease check fails.
 * Duplicates, i.e. copies beyond the first to one registrant, are at most
   WEBINAR_SMTP_CONNECTIONS per kill (the bound in webinar/deliveries.py's docstring),
   and every copy carries the Message-ID of the first one and of the planned row. Fails if
@@ -39,9 +39,9 @@ What is asserted, and which breakage makes it fail:
   gives its connection slot back before its 'sent' commit, while that commit waits for
   the database behind registrations, lets the next mails go out meanwhile).
 
-Timing: both tests together take about 20 s; every wait polls with a deadline well above
-what it needs on a loaded 2-core machine, and the server processes are always killed in
-teardown.
+Timing: both tests together take about 20 s; no assertion depends on how fast the machine
+is: every wait polls (every 0.05 s) for its condition against a generous deadline
+(DEADLINE, 120 s), and the server processes are always killed in teardown.
 """
 
 from __future__ import annotations
@@ -74,10 +74,11 @@ POLL = 0.5
 BATCH = 100
 RCPT_DELAY = 0.008
 DATA_DELAY = 0.008
-RESTART_SLACK = 8.0  # seconds on top of the lease: interpreter start-up, sending the rest
+DEADLINE = 120.0  # seconds any wait may take before it fails: "never", not "slow"
+TICK = 0.05  # how often waits poll
 SLUG = "foro-crash"
 TOKEN_EMAIL = "org@example.org"
-HTTP_TIMEOUT = aiohttp.ClientTimeout(total=30)
+HTTP_TIMEOUT = aiohttp.ClientTimeout(total=DEADLINE)
 
 
 # --- the relay --------------------------------------------------------------------------
@@ -92,6 +93,11 @@ class Relay:
         self.open.set()
         self.received: list[tuple[str, str]] = []  # (recipient, Message-ID), in order
         self.at_rcpt = 0  # sessions waiting for our answer to RCPT right now
+        self.in_data = 0  # messages received and not answered yet
+
+    def idle(self) -> bool:
+        with self.lock:
+            return self.at_rcpt == 0 and self.in_data == 0
 
     async def handle_RCPT(self, server, session, envelope, address,  # noqa: N802
                           rcpt_options):
@@ -115,7 +121,12 @@ class Relay:
         with self.lock:
             for rcpt in envelope.rcpt_tos:
                 self.received.append((rcpt.lower(), message_id))
-        await asyncio.sleep(self.data_delay)
+            self.in_data += 1
+        try:
+            await asyncio.sleep(self.data_delay)
+        finally:
+            with self.lock:
+                self.in_data -= 1
         return "250 OK"
 
     def snapshot(self) -> list[tuple[str, str]]:
@@ -165,6 +176,7 @@ class Service:
             "WEBINAR_MAIL_FROM": "Foros <foros@example.org>",
         })
         self.proc: asyncio.subprocess.Process | None = None
+        self.killed_at: datetime | None = None
         self.port = 0
         self.runs = 0
 
@@ -178,7 +190,7 @@ class Service:
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE)
         try:
-            async with asyncio.timeout(60):
+            async with asyncio.timeout(DEADLINE):
                 out, err = await proc.communicate(stdin.encode())
         finally:
             if proc.returncode is None:
@@ -199,7 +211,7 @@ class Service:
                 stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log)
         finally:
             log.close()
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + DEADLINE
         while True:
             assert self.proc.returncode is None, f"server exited:\n{self.log_tail()}"
             try:
@@ -209,12 +221,13 @@ class Service:
             except aiohttp.ClientError:
                 pass
             assert time.monotonic() < deadline, f"server did not start:\n{self.log_tail()}"
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(TICK)
 
     def kill(self) -> None:
         """SIGKILL: no cleanup, no graceful stop of the scheduler, nothing flushed."""
         if self.proc is not None and self.proc.returncode is None:
             os.kill(self.proc.pid, signal.SIGKILL)
+            self.killed_at = datetime.now(UTC)
 
     async def stop(self) -> None:
         if self.proc is not None and self.proc.returncode is None:
@@ -283,14 +296,20 @@ async def register(svc: Service, http: aiohttp.ClientSession, n: int) -> tuple[i
         return resp.status, await resp.json(content_type=None)
 
 
-async def wait_for(predicate, seconds: float, what: str, svc: Service) -> float:
-    """Poll `predicate` until true; returns the seconds it took."""
+async def wait_for(predicate, what: str, svc: Service, seconds: float = DEADLINE) -> float:
+    """Poll `predicate` every TICK until true; returns the seconds it took."""
     start = time.monotonic()
     while not predicate():
         if time.monotonic() - start > seconds:
             pytest.fail(f"timed out after {seconds} s waiting for {what}\n{svc.log_tail()}")
-        await asyncio.sleep(0.02)
+        await asyncio.sleep(TICK)
     return time.monotonic() - start
+
+
+async def after_kill(svc: Service, relay: Relay) -> None:
+    """The process is gone and the relay has finished with what it already received."""
+    await svc.proc.wait()
+    await wait_for(relay.idle, "the relay to finish the dead process's sessions", svc)
 
 
 def confirmation_rows(svc: Service) -> dict[str, tuple[str, str]]:
@@ -324,15 +343,23 @@ def check_after_kill(svc: Service, relay: Relay, acknowledged: set[str], *,
     sending = sum(1 for status, _mid in planned.values() if status == "sending")
     assert sending >= 1 or not expect_claimed, (
         "the kill hit no claimed delivery; the lease path is not tested")
+    # The dead process claimed (or renewed) each row it held before the kill, with the
+    # configured lease: so the rows are free to take LEASE seconds after the kill at most.
+    assert svc.killed_at is not None
+    for (until,) in svc.query("SELECT lease_until FROM deliveries WHERE status = 'sending'"):
+        ends = datetime.fromisoformat(until.replace("Z", "+00:00"))
+        assert ends <= svc.killed_at + timedelta(seconds=LEASE + 0.5), (
+            f"a lease ends {ends - svc.killed_at} after the kill; WEBINAR_DELIVERY_LEASE"
+            f" is {LEASE} s")
     return sending
 
 
 async def restart_and_drain(svc: Service, relay: Relay, http: aiohttp.ClientSession,
                             kills: int) -> tuple[float, int]:
     """Restart on the same data dir, wait until every confirmed registrant has its
-    confirmation and every confirmation row is 'sent', then check copies and timing.
-    Returns the seconds from spawning the new process to the last needed delivery, and
-    the number of duplicate copies."""
+    confirmation and every confirmation row is 'sent', then check copies. Returns the
+    seconds from spawning the new process to the last needed delivery, and the number of
+    duplicate copies."""
     spawned = time.monotonic()
     await svc.start(http)
     expected = {r[0] for r in svc.query(
@@ -345,12 +372,11 @@ async def restart_and_drain(svc: Service, relay: Relay, http: aiohttp.ClientSess
         got = relay.copies({mid for _s, mid in planned.values()})
         return all(got.get(e) for e in expected)
 
-    # Twice the bound asserted below: long enough to tell "slow" from "never".
-    await wait_for(all_delivered, 2 * (LEASE + RESTART_SLACK),
-                   "all confirmations after the restart", svc)
+    await wait_for(all_delivered, "all confirmations after the restart", svc)
     elapsed = time.monotonic() - spawned
 
-    # Mail has stopped: nothing more arrives (no row is left to claim).
+    # Mail has stopped: nothing more arrives (no row is left to claim). A fixed look of two
+    # scheduler polls: on a slow machine it can only miss a late copy, never fail wrongly.
     before = len(relay.snapshot())
     await asyncio.sleep(2 * POLL + 0.5)
     assert len(relay.snapshot()) == before, "mail still arriving after all rows were sent"
@@ -366,8 +392,6 @@ async def restart_and_drain(svc: Service, relay: Relay, http: aiohttp.ClientSess
     for email, mids in got.items():
         assert set(mids) == {planned[email][1]}, (
             f"{email} got copies with different Message-IDs: {mids}")
-    assert elapsed <= LEASE + RESTART_SLACK, (
-        f"took {elapsed:.1f} s after the restart, lease is {LEASE} s")
     return elapsed, sum(duplicates.values())
 
 
@@ -375,7 +399,7 @@ async def restart_and_drain(svc: Service, relay: Relay, http: aiohttp.ClientSess
 
 N_DELIVERY = 300
 KILL_AT = BATCH + BATCH // 3  # in the middle of the second claimed batch
-N_REGISTRATION = 300
+MAX_POSTS = 3000  # a slow server gets more time (posts go on until the kill), not a failure
 KILL_AFTER_POSTS = 150
 # Registrations start at a steady pace, not as fast as possible: Runner.run_once plans
 # until the log is empty before it delivers, so at a few hundred per second no mail leaves
@@ -405,7 +429,7 @@ async def test_kill_during_delivery(relay, service, http):
 
     handler.open.set()
     received_at_kill = 0
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + DEADLINE
     while True:
         # Kill in the middle of a batch, at a moment a message is at RCPT (on the wire, not
         # at the relay yet): the message a "mark sent before sending" bug would lose.
@@ -415,9 +439,8 @@ async def test_kill_during_delivery(relay, service, http):
             break
         assert time.monotonic() < deadline, "confirmations did not start flowing"
         await asyncio.sleep(0.001)
-    await service.proc.wait()
+    await after_kill(service, handler)
     assert received_at_kill < N_DELIVERY, "all mail was out before the kill"
-    await asyncio.sleep(0.3)  # what was already in the relay's socket buffer lands
 
     held = check_after_kill(service, handler, acknowledged, expect_claimed=True)
     elapsed, dups = await restart_and_drain(service, handler, http, kills=1)
@@ -452,22 +475,23 @@ async def test_kill_during_registration(relay, service, http):
     tasks: list[asyncio.Task] = []
     start = time.monotonic()
     in_flight_at_kill = 0
-    for n in range(N_REGISTRATION):
-        while time.monotonic() < start + n / POST_RATE:
-            if len(acknowledged) >= KILL_AFTER_POSTS and in_flight > 0:
-                in_flight_at_kill = in_flight
-                service.kill()
-                break
-            await asyncio.sleep(0.001)
-        if in_flight_at_kill:
+    while True:
+        # Kill once enough are acknowledged, at a moment a POST is in flight; until then
+        # POSTs keep starting at POST_RATE, however slowly the server answers.
+        if len(acknowledged) >= KILL_AFTER_POSTS and in_flight > 0:
+            in_flight_at_kill = in_flight
+            service.kill()
             break
-        tasks.append(asyncio.create_task(one(n)))
+        assert len(tasks) < MAX_POSTS and time.monotonic() < start + DEADLINE, (
+            f"{len(acknowledged)} acknowledged of {len(tasks)} posted: no kill moment")
+        if time.monotonic() >= start + len(tasks) / POST_RATE:
+            tasks.append(asyncio.create_task(one(len(tasks))))
+        else:
+            await asyncio.sleep(0.001)
     burst = time.monotonic() - start
     await asyncio.gather(*tasks)
-    assert in_flight_at_kill, "the burst ended before the kill"
-    await service.proc.wait()
+    await after_kill(service, handler)
     assert not other, f"unexpected answers: {other[:3]}"
-    await asyncio.sleep(0.3)
 
     # Mail flows during the burst, but whether a batch is claimed at the kill is luck.
     held = check_after_kill(service, handler, acknowledged, expect_claimed=False)

@@ -262,10 +262,22 @@ async def test_registration_closes_at_the_end(client, clock):
     assert 'action="/events/' not in await page.text()
 
 
-async def test_sixty_concurrent_registrations_on_twenty_seats(client):
+async def second_app(aiohttp_client, settings, clock):
+    """Another app on the same database file: its own SqliteStore, connections and
+    in-process write lock, as a second web process has. Only SQLite's file lock (taken by
+    BEGIN IMMEDIATE) orders the two apps' transactions."""
+    from webinar.app import create_app
+
+    return await aiohttp_client(create_app(settings, clock=clock))
+
+
+async def test_sixty_concurrent_registrations_on_twenty_seats_across_two_apps(
+        client, aiohttp_client, settings, clock):
     event = await create_event(client, capacity=20)
+    other = await second_app(aiohttp_client, settings, clock)
+    assert resources_of(other).store is not resources_of(client).store
     responses = await asyncio.gather(*(
-        register_api(client, event["slug"], person(n)) for n in range(60)
+        register_api(other if n % 2 else client, event["slug"], person(n)) for n in range(60)
     ))
     assert [r.status for r in responses] == [201] * 60
     statuses = [(await r.json())["status"] for r in responses]
@@ -276,10 +288,12 @@ async def test_sixty_concurrent_registrations_on_twenty_seats(client):
         "confirmed": 20, "waitlisted": 40, "cancelled": 0}
 
 
-async def test_concurrent_form_posts_respect_capacity(client):
+async def test_concurrent_form_posts_across_two_apps_respect_capacity(
+        client, aiohttp_client, settings, clock):
     event = await create_event(client, capacity=5)
+    other = await second_app(aiohttp_client, settings, clock)
     results = await asyncio.gather(*(
-        submit_form(client, event["slug"], person(n)) for n in range(15)
+        submit_form(other if n % 2 else client, event["slug"], person(n)) for n in range(15)
     ))
     assert all(r.status == 303 for r in results)
     statuses = [r["status"] for r in rows(client, event["slug"])]

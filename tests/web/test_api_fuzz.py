@@ -3,8 +3,14 @@ own OpenAPI document: no answer is ever a 5xx, and every answer is as documented
 code, content type, body schema).
 
 The document is built at import time with `openapi_document` (schemathesis' lazy
-`from_fixture` loader does not work with pytest 9.2), for the port the server will listen
-on, and a test checks that the server serves exactly that document.
+`from_fixture` loader does not work with pytest 9.2) for a placeholder address; each case
+is sent to the server's real address (`base_url`), and a test checks that the server
+serves exactly that document for its address.
+
+Self-contained: the module's own server process, data dir, organizer and events, its port
+picked when the server starts (not at import, when a test run long after could find it
+taken), and every test checks the server log for a traceback after its own requests, so
+each test means the same alone, first or last.
 
 Random slugs mostly reach the 404 branch, so the operations on an event also run with the
 slug fixed (a schemathesis parameter override) to events that exist: one whose registrations
@@ -35,8 +41,7 @@ from schemathesis.specs.openapi.checks import (
 from tests.conftest import free_port
 from webinar.web.openapi import openapi_document
 
-PORT = free_port()
-BASE_URL = f"http://127.0.0.1:{PORT}"
+PLACEHOLDER_URL = "http://127.0.0.1:9"  # the document's address; requests go to server.base_url
 SLUG = "fuzz-forum"  # a published event whose registrations are fuzzed
 PATCH_SLUG = "fuzz-patch"  # a published event PATCH may change at will
 ORGANIZER = "fuzz@example.org"
@@ -51,10 +56,23 @@ class Server:
     base_url: str
     token: str
     log_path: Path
+    log_checked: int = 0  # how much of the log the last check read
 
     @property
     def auth(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
+
+    def call(self, case, **kwargs):
+        """Send a case to this server, validate the answer, and check that handling it
+        logged no traceback (an exception let through is a bug even behind a fine answer)."""
+        response = case.call_and_validate(base_url=self.base_url, checks=CHECKS, **kwargs)
+        self.assert_no_new_traceback()
+        return response
+
+    def assert_no_new_traceback(self) -> None:
+        text = self.log_path.read_text()
+        new, self.log_checked = text[self.log_checked:], len(text)
+        assert "Traceback" not in new, new
 
 
 def _cli(env: dict, *args: str, stdin: str | None = None) -> str:
@@ -98,8 +116,10 @@ def _create_event(server: Server, slug: str) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("fuzz")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
-    env.update({"WEBINAR_DATA_DIR": str(data_dir), "WEBINAR_BASE_URL": BASE_URL,
+    env.update({"WEBINAR_DATA_DIR": str(data_dir), "WEBINAR_BASE_URL": base_url,
                 "WEBINAR_RATE_LIMIT": "0", "WEBINAR_SECRET_KEY": "fuzz-secret-key"})
     _cli(env, "organizer", "create", ORGANIZER, "--password-stdin", stdin="a long password\n")
     token = _cli(env, "token", "create", ORGANIZER).strip().splitlines()[-1]
@@ -107,13 +127,14 @@ def server(tmp_path_factory):
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "webinar", "serve", "--host", "127.0.0.1",
-             "--port", str(PORT), "--no-scheduler"],
+             "--port", str(port), "--no-scheduler"],
             env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        _wait_healthy(BASE_URL, proc, log_path)
-        srv = Server(BASE_URL, token, log_path)
+        _wait_healthy(base_url, proc, log_path)
+        srv = Server(base_url, token, log_path)
         _create_event(srv, SLUG)
         _create_event(srv, PATCH_SLUG)
+        srv.assert_no_new_traceback()
         yield srv
     finally:
         proc.terminate()
@@ -125,11 +146,11 @@ def server(tmp_path_factory):
 
 
 def _schema(slug: str | None = None):
-    config = {"base-url": BASE_URL}
+    config = {"base-url": PLACEHOLDER_URL}
     if slug:
         config["parameters"] = {"path.slug": slug}
     config = schemathesis.Config.from_dict(config)
-    return schemathesis.openapi.from_dict(openapi_document(BASE_URL), config=config)
+    return schemathesis.openapi.from_dict(openapi_document(PLACEHOLDER_URL), config=config)
 
 
 any_slug = _schema()
@@ -140,37 +161,37 @@ patching = _schema(PATCH_SLUG).include(method="PATCH")
 def test_the_served_document_is_the_fuzzed_one(server):
     served = requests.get(f"{server.base_url}/api/v1/openapi.json", timeout=10)
     assert served.status_code == 200
-    assert served.json() == openapi_document(BASE_URL)
+    assert served.json() == openapi_document(server.base_url)
 
 
 @FUZZ
 @any_slug.parametrize()
 def test_anonymous_requests(case, server):
-    case.call_and_validate(checks=CHECKS)
+    server.call(case)
 
 
 @FUZZ
 @on_real_event.parametrize()
 def test_anonymous_requests_on_a_real_event(case, server):
-    case.call_and_validate(checks=CHECKS)
+    server.call(case)
 
 
 @FUZZ
 @on_real_event.parametrize()
 def test_organizer_requests_on_a_real_event(case, server):
-    case.call_and_validate(headers=server.auth, checks=CHECKS)
+    server.call(case, headers=server.auth)
 
 
 @FUZZ
 @any_slug.parametrize()
 def test_organizer_requests(case, server):
-    case.call_and_validate(headers=server.auth, checks=CHECKS)
+    server.call(case, headers=server.auth)
 
 
 @FUZZ
 @patching.parametrize()
 def test_patching_a_real_event(case, server):
-    response = case.call_and_validate(headers=server.auth, checks=CHECKS)
+    response = server.call(case, headers=server.auth)
     if response.status_code == 200 and response.json()["slug"] != PATCH_SLUG:
         # A valid new slug moved the event: move it back so the next cases still reach it.
         back = requests.patch(f"{server.base_url}/api/v1/events/{response.json()['slug']}",
@@ -207,10 +228,10 @@ EDGE_CASES = [
 @pytest.mark.parametrize(("method", "path", "parts"), EDGE_CASES)
 def test_edge_values(server, method, path, parts):
     case = any_slug[path][method].Case(**parts)
-    case.call_and_validate(headers=server.auth, checks=CHECKS)
+    server.call(case, headers=server.auth)
 
 
 def test_the_server_logged_no_unhandled_error(server):
-    """Last: an exception a handler let through is a bug even when the answer looked fine."""
+    """The whole log, start-up included, in whatever order the tests ran."""
     log = server.log_path.read_text()
     assert "Traceback" not in log, log

@@ -1,0 +1,79 @@
+"""Plain values for the pure rule tests (no database, no HTTP), and a real SQLite store on
+a temp file with the service-level helpers the focused rule tests share."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+from pathlib import Path
+
+from tests.conftest import EVENT_START, NOW, event_body, person
+from webinar.events import service as events
+from webinar.events.fields import EventFields
+from webinar.events.model import Event
+from webinar.registrations import service as registrations
+from webinar.registrations.fields import RegistrationIn
+from webinar.registrations.model import Registration
+from webinar.store.sqlite.database import SqliteStore
+
+DOMAIN = "example.org"
+
+
+def an_event(**overrides) -> Event:
+    """A published event starting at EVENT_START, two hours long, doors 15 minutes early."""
+    values = dict(
+        id=1, slug="foro", title="Foro", description="", speakers=[],
+        starts_at=EVENT_START, ends_at=EVENT_START + timedelta(hours=2),
+        timezone="America/Guatemala", join_url="https://zoom.example.org/j/1", capacity=None,
+        sectors=[], reminders=["1d", "1h"], report_delay=timedelta(days=1),
+        organizer_emails=["org@example.org"], doors_open_minutes=15, recording_url=None,
+        min_minutes_attended=0, status="published", registration_open=True, sequence=0,
+        created_by=7,
+    )
+    values.update(overrides)
+    return Event(**values)
+
+
+def a_registration(**overrides) -> Registration:
+    values = dict(
+        id=1, event_id=1, token="t" * 24, email="persona1@example.org", name="Persona 1",
+        organization="", position="", sector="academic", country="GT", language="es",
+        status="confirmed", created_at=NOW, confirmed_at=NOW, cancelled_at=None,
+    )
+    values.update(overrides)
+    return Registration(**values)
+
+
+def replace(obj, **changes):
+    return dataclasses.replace(obj, **changes)
+
+
+@asynccontextmanager
+async def open_store(path: Path) -> AsyncIterator[SqliteStore]:
+    """A connected, migrated store on `path`; several may be open on one file."""
+    store = SqliteStore(path)
+    await store.connect()
+    try:
+        await store.migrate()
+        yield store
+    finally:
+        await store.close()
+
+
+async def new_event(store: SqliteStore, **overrides) -> Event:
+    return await events.create(store, NOW, EventFields.model_validate(event_body(**overrides)),
+                               None)
+
+
+async def change_event(store: SqliteStore, now, slug: str, **changes) -> Event:
+    event = await events.get(store, slug)
+    body = {**event.fields(), **changes}
+    return await events.update(store, now, event, EventFields.model_validate(body))
+
+
+async def sign_up(store: SqliteStore, now, event: Event, n: int) -> Registration:
+    outcome = await registrations.register(store, now, event,
+                                           RegistrationIn.model_validate(person(n)))
+    return outcome.registration
