@@ -8,8 +8,14 @@ import logging
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from webinar.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from webinar.reports.model import Report
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     attendance_import.add_argument("--timezone",
                                    help="zone of times written without an offset"
                                         " (default: the event's)")
+
+    report = sub.add_parser("report", help="an event's attendance report")
+    report.add_argument("slug")
+    report.add_argument("--format", choices=["json", "csv", "xlsx", "html"], default="json")
+    report.add_argument("-o", "--output", metavar="FILE",
+                        help="write to FILE (CSV then starts with a BOM for Excel);"
+                             " default: standard output")
+    report.add_argument("--lang", choices=["es", "en"], default="es",
+                        help="language of the labels (default: es)")
     return parser
 
 
@@ -93,6 +108,11 @@ def main(argv: list[str] | None = None) -> None:
             sys.exit(f"error: {args.file}: {exc.strerror}")
         asyncio.run(import_attendance(settings, args.slug, args.file, data, args.source,
                                       args.timezone))
+    elif command == "report":
+        if args.format == "xlsx" and args.output is None and sys.stdout.isatty():
+            sys.exit("error: XLSX is a binary file: give -o FILE (or redirect the output)")
+        report, templates = asyncio.run(load_report(settings, args.slug))
+        write_report(report, templates, args.format, args.output, args.lang)
 
 
 def serve(settings: Settings, args: argparse.Namespace) -> None:
@@ -230,3 +250,51 @@ async def import_attendance(settings: Settings, slug: str, file: str, data: byte
     print(f"  {'skipped':16} {len(skipped)}")
     for item in skipped:
         print(f"    line {item['line']}: {item['reason']}")
+
+
+async def load_report(settings: Settings, slug: str) -> tuple[Report, jinja2.Environment]:
+    """The event's report as of now, and the templates to render it with."""
+    from webinar.errors import EventNotFound
+    from webinar.events import service as events
+    from webinar.reports.service import build_report
+    from webinar.runtime import open_resources
+
+    async with open_resources(settings) as res:
+        try:
+            event = await events.get(res.store, slug)
+        except EventNotFound:
+            sys.exit(f"error: no event {slug}")
+        return await build_report(res.store, event, res.now()), res.templates
+
+
+def write_report(report: Report, templates: jinja2.Environment, fmt: str,
+                 output: str | None, lang: str) -> None:
+    """Write the report in `fmt` to `output` (None: standard output, where XLSX goes only
+    when it is not a terminal). A CSV file starts with a BOM so Excel reads the accents."""
+    import json
+
+    from webinar.reports import render_csv, render_html, render_xlsx
+
+    if fmt == "xlsx":
+        data = render_xlsx(report, lang)
+    else:
+        if fmt == "json":
+            text = json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
+        elif fmt == "csv":
+            text = render_csv(report, lang)
+        else:
+            text = render_html(report, lang, templates)
+        if output is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        data = text.encode("utf-8-sig" if fmt == "csv" else "utf-8")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        with open(output, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        sys.exit(f"error: {output}: {exc.strerror}")

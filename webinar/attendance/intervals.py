@@ -28,9 +28,11 @@ class Interval:
     def __post_init__(self) -> None:
         if self.start.tzinfo is None or (self.end is not None and self.end.tzinfo is None):
             raise ValueError("Interval times must be timezone-aware")
-        object.__setattr__(self, "start", self.start.astimezone(UTC))
+        if self.start.tzinfo is not UTC:  # the store's times are UTC already: no copy
+            object.__setattr__(self, "start", self.start.astimezone(UTC))
         if self.end is not None:
-            object.__setattr__(self, "end", self.end.astimezone(UTC))
+            if self.end.tzinfo is not UTC:
+                object.__setattr__(self, "end", self.end.astimezone(UTC))
             if self.end < self.start:
                 raise ValueError("Interval ends before it starts")
 
@@ -156,20 +158,27 @@ def present_per_minute(people_intervals: Mapping[object, Iterable[Interval]]
     person counts once a minute however many devices they used."""
     base = window_start.astimezone(UTC).replace(second=0, microsecond=0)
     count = max(0, -((base - window_end) // MINUTE))  # ceil: a last partial minute counts
-    present_counts = [0] * count
+    # A difference array: +1 where a person's run of minutes starts, -1 after it ends, so
+    # the work is linear in the intervals, not in the minutes they cover.
+    changes = [0] * (count + 1)
     groups = people_intervals.values() if isinstance(people_intervals, Mapping) \
         else people_intervals
     for person in groups:
-        covered: set[int] = set()
-        for span in clip(person, window_start, window_end, now):
+        covered_to = -1  # the last minute already counted for this person
+        for span in clip(person, window_start, window_end, now):  # in order, disjoint
             assert span.end is not None  # clip closes every interval
             first = (span.start - base) // MINUTE
             if span.end == span.start:
                 last = first
             else:
                 last = -((base - span.end) // MINUTE) - 1  # ceil, minus one
-            covered.update(range(max(first, 0), min(last, count - 1) + 1))
-        for index in covered:
-            present_counts[index] += 1
-    return [{"minute": _iso_minute(base + i * MINUTE), "present": n}
-            for i, n in enumerate(present_counts)]
+            first, last = max(first, covered_to + 1, 0), min(last, count - 1)
+            if first <= last:
+                changes[first] += 1
+                changes[last + 1] -= 1
+                covered_to = last
+    timeline, present = [], 0
+    for index in range(count):
+        present += changes[index]
+        timeline.append({"minute": _iso_minute(base + index * MINUTE), "present": present})
+    return timeline

@@ -251,6 +251,9 @@ class EventAttendance:
 
     registrations: dict[int, Attendance]
     walk_ins: dict[str, Attendance]
+    # The presence intervals behind them, as stored (not clipped), for the timeline.
+    registration_spans: dict[int, list[Interval]] = field(default_factory=dict)
+    walk_in_spans: dict[str, list[Interval]] = field(default_factory=dict)
 
 
 async def event_attendance(store: Store, event: Event,
@@ -273,4 +276,6 @@ async def event_attendance(store: Store, event: Event,
                                        now)
                        for reg_id in set(spans) | set(clicks)},
         walk_ins={who: _assess(event, items, (), now) for who, items in walk_in_spans.items()},
+        registration_spans=dict(spans),
+        walk_in_spans=dict(walk_in_spans),
     )

@@ -5,6 +5,7 @@ organizations and the timeline chart. Rendered from templates/reports/report.htm
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import jinja2
@@ -49,7 +50,10 @@ def timeline_samples(report: Report) -> list[tuple[datetime, int]]:
     return samples
 
 
-def render_html(report: Report, lang: str, templates_env: jinja2.Environment) -> str:
+def render_html(report: Report, lang: str, templates_env: jinja2.Environment,
+                links: Sequence[tuple[str, str]] = ()) -> str:
+    """The page. `links` are (address, text) pairs shown above the report on screen and
+    left out of print (the organizer page's downloads); the standalone file has none."""
     t = translations(lang)
     zone = report.event.zone
     context = {
@@ -72,5 +76,6 @@ def render_html(report: Report, lang: str, templates_env: jinja2.Environment) ->
                                             locale=lang),
         "country": lambda code: country_name(code, lang),
         "sector_label": lambda row: row.label(lang),
+        "links": list(links),
     }
     return templates_env.get_template(TEMPLATE).render(context)

@@ -11,6 +11,8 @@ from webinar.i18n import format_short
 from webinar.mail import delivery as deliveries_service
 from webinar.organizers import accounts as organizers_service
 from webinar.organizers.accounts import SESSION_LIFETIME, Organizer
+from webinar.reports import render_csv, render_html, render_xlsx
+from webinar.reports.service import build_report
 from webinar.web.keys import CSRF, LOGIN_THROTTLE
 from webinar.web.responses import gettext, lang, read_form, render, resources
 from webinar.web.security import client_address
@@ -25,6 +27,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/admin/", dashboard, name="admin")
     app.router.add_get("/admin", to_dashboard)
     app.router.add_get("/admin/events/{slug}", event_page, name="admin_event")
+    app.router.add_get("/admin/events/{slug}/report", report_page, name="admin_report")
 
 
 async def to_dashboard(request: web.Request) -> web.Response:
@@ -140,3 +143,43 @@ async def event_page(request: web.Request) -> web.Response:
         "kind_label": lambda code: _(deliveries_service.KIND_LABELS.get(code, code)),
         "local": lambda text: format_short(from_db(text), event.timezone, lang(request)),
     })
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+async def report_page(request: web.Request) -> web.Response:
+    """The attendance report as a printable page in the page's language, or as a download
+    (`?format=csv`: UTF-8 with a BOM so Excel reads the accents; `?format=xlsx`)."""
+    organizer = await _require(request)
+    res = resources(request)
+    try:
+        event = await events_service.get(res.store, request.match_info["slug"])
+    except EventNotFound:
+        raise web.HTTPNotFound() from None
+    if not event.can_manage(organizer.id, organizer.email):
+        raise web.HTTPNotFound()
+    wanted = request.query.get("format", "html")
+    if wanted not in ("html", "csv", "xlsx"):
+        raise web.HTTPNotFound()
+    language = lang(request)
+    report = await build_report(res.store, event, res.now())
+    if wanted == "csv":
+        return web.Response(
+            body=render_csv(report, language).encode("utf-8-sig"),
+            content_type="text/csv", charset="utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{event.slug}-report.csv"'})
+    if wanted == "xlsx":
+        return web.Response(
+            body=render_xlsx(report, language), content_type=XLSX_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="{event.slug}-report.xlsx"'})
+    _ = gettext(request)
+    url = request.app.router["admin_report"].url_for(slug=event.slug)
+    links = [(str(request.app.router["admin_event"].url_for(slug=event.slug)),
+              _("Back to the event")),
+             (str(url.with_query(format="csv")), _("Download CSV")),
+             (str(url.with_query(format="xlsx")), _("Download Excel (XLSX)"))]
+    page = render_html(report, language, res.templates, links)
+    response = web.Response(text=page, content_type="text/html", charset="utf-8")
+    response.enable_compression()
+    return response

@@ -20,6 +20,7 @@ from webinar.organizers.accounts import Organizer
 from webinar.registrations import service as registration_service
 from webinar.registrations.fields import RegistrationIn
 from webinar.registrations.model import Registration
+from webinar.reports.service import build_report
 from webinar.validation import field_errors
 from webinar.web.keys import RATE_LIMITER
 from webinar.web.openapi import openapi_document
@@ -50,6 +51,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/api/v1/events/{slug}/registrations", list_registrations,
                        name="api_registrations")
     app.router.add_post("/api/v1/events/{slug}/attendance/import", import_attendance)
+    app.router.add_get("/api/v1/events/{slug}/report", get_report)
 
 
 async def openapi(request: web.Request) -> web.Response:
@@ -333,3 +335,14 @@ async def import_attendance(request: web.Request) -> web.Response:
         return json_error(422, "not_an_export", exc.translated(_))
     res.nudge()
     return json_response(outcome.as_dict(_))
+
+
+# --- report --------------------------------------------------------------------------
+
+async def get_report(request: web.Request) -> web.Response:
+    """The attendance report (live during the event, final after it), as the contract's
+    JSON; the sector labels come in both languages."""
+    _organizer_, event = await _managed_event(request)
+    res = resources(request)
+    report = await build_report(res.store, event, res.now())
+    return json_response(report.to_json())

@@ -82,6 +82,66 @@ IMPORT_ANSWER = {
     },
 }
 
+_COUNTS = {"registered": {"type": "integer", "minimum": 0},
+           "attended": {"type": "integer", "minimum": 0}}
+_RATES = {"attendance_rate": {"type": "number", "minimum": 0, "maximum": 1,
+                              "description": "attended / registered, 3 decimals; 0 when "
+                              "nobody registered"},
+          "avg_minutes": {"type": "number", "minimum": 0,
+                          "description": "mean minutes of those who attended"},
+          "median_minutes": {"type": "number", "minimum": 0}}
+_LABEL = {"type": "object", "required": ["es", "en"],
+          "properties": {"es": {"type": "string"}, "en": {"type": "string"}}}
+
+REPORT = {
+    "type": "object",
+    "required": ["event", "registered", "attended", "attendance_rate", "avg_minutes",
+                 "median_minutes", "by_sector", "walk_ins", "waitlisted", "cancelled",
+                 "countries", "organizations", "organizations_left_out", "timeline", "peak"],
+    "properties": {
+        "event": {"type": "object", "required": ["slug", "title", "starts_at", "ends_at",
+                                                 "timezone", "doors_open_minutes", "sectors"],
+                  "properties": {
+                      "slug": {"type": "string"}, "title": {"type": "string"},
+                      "starts_at": {"type": "string", "format": "date-time"},
+                      "ends_at": {"type": "string", "format": "date-time"},
+                      "timezone": {"type": "string"},
+                      "doors_open_minutes": {"type": "integer"},
+                      "sectors": {"type": "array", "items": {
+                          "type": "object", "required": ["code", "es", "en"]}}}},
+        **_COUNTS, **_RATES,
+        "by_sector": {"type": "array", "description": "every sector the event offers, in "
+                      "its order, zeros included; then `_other` for sectors no longer offered",
+                      "items": {"type": "object",
+                                "required": ["sector", "label", "registered", "attended",
+                                             "attendance_rate", "avg_minutes",
+                                             "median_minutes"],
+                                "properties": {"sector": {"type": "string"}, "label": _LABEL,
+                                               **_COUNTS, **_RATES}}},
+        "walk_ins": {"type": "integer", "minimum": 0,
+                     "description": "people seen by a platform, matching no registration, "
+                     "who attended; not in the other numbers"},
+        "waitlisted": {"type": "integer", "minimum": 0},
+        "cancelled": {"type": "integer", "minimum": 0},
+        "countries": {"type": "array", "items": {
+            "type": "object", "required": ["country", "registered", "attended"],
+            "properties": {"country": {"type": "string"}, **_COUNTS}}},
+        "organizations": {"type": "array", "items": {
+            "type": "object", "required": ["organization", "registered", "attended"],
+            "properties": {"organization": {"type": "string"}, **_COUNTS}}},
+        "organizations_left_out": {"type": "integer", "minimum": 0},
+        "timeline": {"type": "array", "description": "one entry a minute (UTC) from doors "
+                     "open to the end: people present in the room, walk-ins included",
+                     "items": {"type": "object", "required": ["minute", "present"],
+                               "properties": {"minute": {"type": "string",
+                                                         "format": "date-time"},
+                                              "present": {"type": "integer", "minimum": 0}}}},
+        "peak": {"type": "object", "required": ["minute", "present"],
+                 "properties": {"minute": {"type": ["string", "null"]},
+                                "present": {"type": "integer", "minimum": 0}}},
+    },
+}
+
 ZOOM_EXAMPLE = (
     "Name (original name),Email,Join time,Leave time,Duration (minutes),Guest,"
     "In waiting room\n"
@@ -161,7 +221,8 @@ def _schemas() -> dict:
     event_patch.pop("required", None)
     event_patch["title"] = "EventPatch"
     return {"RegistrationIn": registration_in, "EventIn": event_in, "EventPatch": event_patch,
-            "Registration": REGISTRATION, "Event": EVENT, "Error": ERROR, **defs}
+            "Registration": REGISTRATION, "Event": EVENT, "Error": ERROR, "Report": REPORT,
+            **defs}
 
 
 @lru_cache(maxsize=8)
@@ -250,6 +311,19 @@ def _document(base_url: str) -> dict:
                         "415": _error("not CSV text or multipart"),
                         "422": _error("not an attendance export, or an invalid option"),
                         **COMMON_ERRORS},
+                },
+            },
+            "/api/v1/events/{slug}/report": {
+                "parameters": [SLUG_PARAM],
+                "get": {
+                    "summary": "The attendance report: totals, by sector, countries, "
+                               "organizations, minute by minute",
+                    "security": bearer,
+                    "responses": {
+                        "200": {"description": "the report as of now",
+                                "content": _json("Report")},
+                        "401": _error("no valid token"),
+                        "403": _error("not an organizer of this event"), **COMMON_ERRORS},
                 },
             },
             "/api/v1/events/{slug}/registrations": {

@@ -145,3 +145,13 @@ class RegistrationQueries:
             " AND l.type = ? AND l.id > ?) ORDER BY id",
             (event_id, *statuses, created_type, entry_id),
         )
+
+
+    async def for_report(self, event_id: int) -> list[Row]:
+        """Every registration of the event, all statuses, with only what the report reads
+        (one indexed range read: registrations_by_status starts with event_id)."""
+        return await self._conn.fetchall(
+            "SELECT id, status, sector, country, organization FROM registrations"
+            " WHERE event_id = ? ORDER BY id",
+            (event_id,),
+        )

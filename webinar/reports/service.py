@@ -1,0 +1,51 @@
+"""The report of a stored event: reads its registrations and attendance and hands them to
+`compute` (the API, the admin page and the CLI call `build_report`).
+
+Three reads whatever the size of the event: the registrations (all statuses, only the
+columns the report uses), the presence intervals and the join visits (both through
+`attendance.service.event_attendance`). Everything after is linear in the number of
+people and intervals.
+
+Choices the contract leaves open:
+- `walk_ins` counts the walk-ins who attended by the same rule as registered people
+  (presence inside the window for at least `min_minutes_attended` minutes); a walk-in seen
+  only outside the window (a rehearsal in the same meeting) is not one.
+- The timeline counts everyone the platforms saw in the room in each minute: registered
+  people of any status and walk-ins alike, each once a minute. It is built from presence
+  intervals only: a join click (or a manual check-in) is presence without minutes, so it
+  makes someone `attended` without adding to any minute of the timeline.
+- `now` ends the intervals still open (a live report); minutes after `now` count nobody.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from webinar.attendance import intervals
+from webinar.attendance import service as attendance_service
+from webinar.attendance.intervals import Interval
+from webinar.attendance.service import NOBODY
+from webinar.events.model import Event
+from webinar.reports.compute import Person, compute
+from webinar.reports.model import EventFacts, Report
+from webinar.store.interface import Store
+
+
+async def build_report(store: Store, event: Event, now: datetime) -> Report:
+    """The attendance report of `event` as of `now`."""
+    rows = await store.registrations.for_report(event.id)
+    seen = await attendance_service.event_attendance(store, event, now)
+    people = []
+    for row in rows:
+        attendance = seen.registrations.get(row["id"], NOBODY)
+        people.append(Person(status=row["status"], sector=row["sector"],
+                             country=row["country"] or "",
+                             organization=row["organization"] or "",
+                             attended=attendance.attended, minutes=attendance.minutes))
+    walk_ins = sum(1 for attendance in seen.walk_ins.values() if attendance.attended)
+    in_room: list[Iterable[Interval]] = [*seen.registration_spans.values(),
+                                         *seen.walk_in_spans.values()]
+    start, end = intervals.window(event.starts_at, event.ends_at, event.doors_open_minutes)
+    timeline = intervals.present_per_minute(in_room, start, end, now)
+    return compute(EventFacts.from_event(event), people, walk_ins, timeline)
