@@ -13,7 +13,7 @@ from datetime import datetime
 from webinar.events.model import Event
 from webinar.registrations.model import Registration
 
-ENTER = "enter"                    # redirect to the platform
+ENTER = "enter"                    # redirect to the platform (or the watch page)
 WAITING = "waiting"                # doors not open yet
 NO_LINK = "no_link"                # doors open, but the organizers set no join URL yet
 ENDED = "ended"                    # after the end: the recording, if any
@@ -48,7 +48,7 @@ def decide(event: Event, reg: Registration, now: datetime, *,
         return Decision(ENDED)
     if now < event.doors_open_at():
         return Decision(WAITING)
-    if not event.join_url:
+    if not event.join_url and not event.embed_url:
         return Decision(NO_LINK)
     return Decision(ENTER)
 

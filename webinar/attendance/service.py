@@ -20,7 +20,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from webinar.attendance import imports, intervals, joining
@@ -103,6 +103,39 @@ async def close_presence(store: Store, now: datetime, *, key: str,
                             registration_id=row["registration_id"],
                             payload={"source": row["source"], "interval": row["id"],
                                      "ended_at": row["ended_at"]})
+    return True
+
+
+HEARTBEAT = "heartbeat"
+# A beat this soon after the last one extends its interval; a later one starts a new one.
+# The watch page beats every minute: one lost beat (a slow phone) does not cut the span.
+HEARTBEAT_GAP = timedelta(seconds=150)
+
+
+async def record_heartbeat(store: Store, now: datetime, event: Event,
+                           registration: Registration) -> bool:
+    """A beat of the watch page: the person is there now. Inside the window, and only for
+    a registration whose clicks count (`joining.records_visit`), it extends the
+    registration's heartbeat interval whose last beat was at most HEARTBEAT_GAP ago, or
+    starts a new (closed, zero-length) one that later beats extend. Intervals are stored
+    closed at the last beat, so a closed tab stops adding minutes. Only a new interval is
+    logged (`attendance.joined`); an extension is not. Returns whether it was presence."""
+    if not joining.records_visit(event, registration) or not in_window(event, now):
+        return False
+    stamp = to_db(now)
+    async with store.transaction() as tx:
+        if await tx.attendance.extend_heartbeat(registration.id, to_db(now - HEARTBEAT_GAP),
+                                                stamp):
+            return True
+        interval_id = await tx.attendance.insert_interval(
+            key=f"{HEARTBEAT}:{registration.id}:{stamp}", event_id=event.id,
+            registration_id=registration.id, email=_identity_email(registration.email),
+            name="", source=HEARTBEAT, started_at=stamp, ended_at=stamp, now=stamp)
+        if interval_id is not None:
+            await outbox.append(tx, outbox.ATTENDANCE_JOINED, at=now, event_id=event.id,
+                                registration_id=registration.id,
+                                payload={"source": HEARTBEAT, "interval": interval_id,
+                                         "started_at": stamp})
     return True
 
 

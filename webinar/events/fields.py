@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from webinar.events import embed
 from webinar.events.durations import parse_duration
 from webinar.i18n import N_
 from webinar.validation import CONTROL, Email, Line, custom_error
@@ -75,6 +76,31 @@ def _http_url(value: Any) -> Any:
     return value.strip()
 
 
+def _embed_url(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or embed.player_of(value.strip()) is None:
+        raise custom_error("embed_url", N_(
+            "Enter a player address starting with https:// from YouTube (youtube.com/embed/"
+            " or youtube-nocookie.com/embed/), Vimeo (player.vimeo.com) or Jitsi (meet.jit.si,"
+            " 8x8.vc)."))
+    return value.strip()
+
+
+MEETING_ID = re.compile(r"^[0-9]{9,12}$")
+
+
+def _meeting_id(value: Any) -> Any:
+    """A Zoom meeting or webinar number, as Zoom shows it ("812 3456 7890") or bare."""
+    if value is None or value == "":
+        return None
+    text = re.sub(r"[\s-]", "", value) if isinstance(value, str) else ""
+    if not MEETING_ID.match(text):
+        raise custom_error("meeting_id", N_(
+            "Enter the Zoom meeting ID: 9 to 12 digits, like 812 3456 7890."))
+    return text
+
+
 def _duration(value: Any) -> str:
     if not isinstance(value, str):
         raise custom_error("duration", N_("Durations are written like 30s, 10m, 1h, 1d or 1h30m."))
@@ -100,6 +126,8 @@ def _zone(value: Any) -> str:
 
 
 Url = Annotated[str | None, BeforeValidator(_http_url)]
+EmbedUrl = Annotated[str | None, BeforeValidator(_embed_url)]
+MeetingId = Annotated[str | None, BeforeValidator(_meeting_id)]
 Duration = Annotated[str, BeforeValidator(_duration)]
 Zone = Annotated[str, BeforeValidator(_zone)]
 SectorItem = Annotated[SectorIn, BeforeValidator(_sector)]
@@ -132,6 +160,10 @@ class EventFields(BaseModel):
     min_minutes_attended: int = Field(default=0, ge=0, le=1440)
     status: Literal["draft", "published", "cancelled"] = "published"
     registration_open: bool = True
+    # The Zoom meeting number, when join_url does not hold it (a personal /my/ link).
+    zoom_meeting_id: MeetingId = None
+    # A player the join link shows on the watch page (see webinar.events.embed).
+    embed_url: EmbedUrl = None
 
     @field_validator("slug")
     @classmethod

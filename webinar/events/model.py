@@ -50,6 +50,8 @@ class Event:
     registration_open: bool
     sequence: int
     created_by: int | None
+    zoom_meeting_id: str | None = None
+    embed_url: str | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> Event:
@@ -66,6 +68,7 @@ class Event:
             min_minutes_attended=row["min_minutes_attended"], status=row["status"],
             registration_open=bool(row["registration_open"]), sequence=row["sequence"],
             created_by=row["created_by"],
+            zoom_meeting_id=row["zoom_meeting_id"], embed_url=row["embed_url"],
         )
 
     @property
@@ -112,6 +115,7 @@ class Event:
             "doors_open_minutes": self.doors_open_minutes, "recording_url": self.recording_url,
             "min_minutes_attended": self.min_minutes_attended, "status": self.status,
             "registration_open": self.registration_open,
+            "zoom_meeting_id": self.zoom_meeting_id, "embed_url": self.embed_url,
         }
 
     def can_manage(self, organizer_id: int, organizer_email: str) -> bool:

@@ -32,6 +32,7 @@ def _columns(fields: EventFields) -> dict:
         "doors_open_minutes": fields.doors_open_minutes, "recording_url": fields.recording_url,
         "min_minutes_attended": fields.min_minutes_attended, "status": fields.status,
         "registration_open": int(fields.registration_open),
+        "zoom_meeting_id": fields.zoom_meeting_id, "embed_url": fields.embed_url,
     }
 
 

@@ -16,15 +16,28 @@ from webinar.web.responses import json_error, render, set_language_cookie
 
 log = logging.getLogger(__name__)
 
+# The strict Content-Security-Policy every page gets, directive by directive.
+CSP_DIRECTIVES = {
+    "default-src": "'none'", "style-src": "'unsafe-inline'", "img-src": "'self' data:",
+    "form-action": "'self'", "frame-ancestors": "'none'", "base-uri": "'none'",
+}
+
+
+def content_security_policy(**extra: str) -> str:
+    """The strict policy with directives added (`frame_src="https://player.example"`,
+    `connect_src="'self'"`): what a view that needs more sets on its own response, the
+    per-response override `headers_middleware` leaves in place (the watch page)."""
+    directives = dict(CSP_DIRECTIVES)
+    directives.update({name.replace("_", "-"): value for name, value in extra.items()})
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     # Personal tokens are in our URLs: never send them on to the platform as a Referer.
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
-        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-    ),
+    "Content-Security-Policy": content_security_policy(),
 }
 
 
@@ -112,6 +125,8 @@ def _carries_tokens(request: web.Request, response: web.StreamResponse) -> bool:
 
 
 def _secure(request: web.Request, response: web.StreamResponse) -> None:
+    """Adds each security header the response has not set itself: a view overrides one
+    (the watch page's CSP, built with `content_security_policy`) by setting it."""
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if _carries_tokens(request, response):

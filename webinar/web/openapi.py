@@ -163,6 +163,45 @@ REGISTRATION_EXAMPLE = {
 }
 
 
+ZOOM_WEBHOOK = {
+    "summary": "Zoom's webhooks: participant joined/left, and the URL-validation handshake",
+    "description": "Signed by Zoom: `x-zm-signature` is `v0=` + hex HMAC-SHA256 of "
+                   "`v0:{x-zm-request-timestamp}:{raw body}` with "
+                   "WEBINAR_ZOOM_WEBHOOK_SECRET; a timestamp more than 5 minutes off is "
+                   "refused. Takes meeting.participant_joined/left and "
+                   "webinar.participant_joined/left; other event types, and meetings of no "
+                   "event, are answered 200 and ignored. 404 while the secret is unset.",
+    "parameters": [
+        {"name": "x-zm-signature", "in": "header", "required": True,
+         "schema": {"type": "string", "maxLength": 200}},
+        {"name": "x-zm-request-timestamp", "in": "header", "required": True,
+         "schema": {"type": "string", "maxLength": 20}},
+    ],
+    "requestBody": {"required": True, "content": {"application/json": {
+        "schema": {"type": "object", "required": ["event", "payload"], "properties": {
+            "event": {"type": "string"}, "event_ts": {"type": "integer"},
+            "payload": {"type": "object"}}},
+        "example": {"event": "endpoint.url_validation", "event_ts": 1654503849680,
+                    "payload": {"plainToken": "qgg8vlvZRS6UYooatFL8Aw"}}}}},
+    "responses": {
+        "200": {"description": "taken (or ignored); for the handshake, "
+                               "`{plainToken, encryptedToken}`",
+                "content": {"application/json": {"schema": {"type": "object"}}}},
+        "401": {"description": "missing or wrong signature, or a stale timestamp",
+                "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"}}}},
+        "400": {"description": "signed, but not JSON or not the event it names",
+                "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"}}}},
+        "404": {"description": "WEBINAR_ZOOM_WEBHOOK_SECRET is unset",
+                "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Error"}}}},
+        "413": {"description": "body over 64 kB", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Error"}}}},
+    },
+}
+
+
 def _query_parameters(model: type[BaseModel]) -> list[dict]:
     """Query parameters documented from the pydantic model that parses them."""
     params = []
@@ -326,6 +365,7 @@ def _document(base_url: str) -> dict:
                         "403": _error("not an organizer of this event"), **COMMON_ERRORS},
                 },
             },
+            "/api/v1/webhooks/zoom": {"post": ZOOM_WEBHOOK},
             "/api/v1/events/{slug}/registrations": {
                 "parameters": [SLUG_PARAM],
                 "post": {

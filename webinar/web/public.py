@@ -17,6 +17,7 @@ from webinar.registrations import service as registration_service
 from webinar.registrations.fields import RegistrationIn
 from webinar.registrations.model import Registration
 from webinar.validation import field_errors
+from webinar.web import watch
 from webinar.web.keys import CSRF, RATE_LIMITER
 from webinar.web.request_keys import LANG, LANG_CHOSEN
 from webinar.web.responses import gettext, lang, read_form, render, resources
@@ -219,6 +220,8 @@ async def join(request: web.Request) -> web.Response:
     decision = joining.decide(event, reg, now, manage_token=manage_token)
     await attendance_service.record_join(res.store, now, event, reg)
     no_store = {"Cache-Control": "no-store"}
+    if decision.enters and event.embed_url:
+        return watch.page(request, event, reg)
     if decision.enters and event.join_url:  # decide() never enters without a link
         raise web.HTTPSeeOther(event.join_url, headers=no_store)
     # "Try again" goes to the join token's link, never echoing a (legacy) manage token.

@@ -42,6 +42,27 @@ class AttendanceQueries:
             (ended_at, ended_at, key),
         )
 
+    async def open_interval_key(self, event_id: int, prefix: str) -> str | None:
+        """The key of the latest open interval of the event whose key starts with
+        `prefix` (one participant in one meeting, for a webhook's `left`)."""
+        return await self._conn.fetchval(
+            "SELECT key FROM presence_intervals WHERE event_id = ? AND ended_at IS NULL"
+            " AND substr(key, 1, ?) = ? ORDER BY started_at DESC, id DESC LIMIT 1",
+            (event_id, len(prefix), prefix),
+        )
+
+    async def extend_heartbeat(self, registration_id: int, since: str, until: str) -> bool:
+        """Move the end of the registration's latest heartbeat interval that ended at or
+        after `since` on to `until` (never back); whether there was one."""
+        row = await self._conn.fetchone(
+            "UPDATE presence_intervals SET ended_at = CASE WHEN ended_at < ? THEN ?"
+            " ELSE ended_at END WHERE id = (SELECT id FROM presence_intervals"
+            " WHERE registration_id = ? AND source = 'heartbeat' AND ended_at >= ?"
+            " ORDER BY ended_at DESC, id DESC LIMIT 1) RETURNING id",
+            (until, until, registration_id, since),
+        )
+        return row is not None
+
     async def registrations_by_email(self, event_id: int) -> list[Row]:
         """The event's registrations as (id, email, status): what an import matches to."""
         return await self._conn.fetchall(

@@ -9,7 +9,7 @@ COLUMNS = (
     "slug", "title", "description", "speakers", "starts_at", "ends_at", "timezone", "join_url",
     "capacity", "sectors", "reminders", "report_delay_seconds", "organizer_emails",
     "doors_open_minutes", "recording_url", "min_minutes_attended", "status",
-    "registration_open",
+    "registration_open", "zoom_meeting_id", "embed_url",
 )
 
 
@@ -66,4 +66,17 @@ class EventQueries:
             " (SELECT COUNT(*) FROM registrations r WHERE r.event_id = e.id"
             "   AND r.status = 'waitlisted') AS waitlisted"
             " FROM events e ORDER BY e.starts_at DESC"
+        )
+
+
+    async def for_zoom_meeting(self, number: str, *, ends_after: str,
+                               starts_before: str) -> list[Row]:
+        """Events that may be held in Zoom meeting `number` (digits only) around a moment:
+        its meeting-id field, or the number somewhere in the join URL (the caller checks
+        it is a path segment), ending after `ends_after` and starting before
+        `starts_before`."""
+        return await self._conn.fetchall(
+            "SELECT * FROM events WHERE (zoom_meeting_id = ? OR join_url LIKE ?)"
+            " AND ends_at > ? AND starts_at < ? ORDER BY starts_at, id",
+            (number, f"%{number}%", ends_after, starts_before),
         )
