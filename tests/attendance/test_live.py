@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.attendance.live_data import EVENT_START, LIVE_NOW, event_of, live_data_set
+from tests.attendance.live_data import (
+    EVENT_START,
+    LIVE_NOW,
+    _registration,
+    event_of,
+    live_data_set,
+)
 from tests.conftest import resources_of
 from webinar.attendance import live
 from webinar.attendance import service as attendance
@@ -76,3 +82,21 @@ async def test_before_the_doors_open_nobody_is_in(client, clock):
     assert (numbers.present, numbers.clicked, numbers.state) == (0, 0, "before")
     # Only 5's early interval had started by then.
     assert [(j.name, j.source) for j in numbers.latest] == [("Persona 5", "zoom_webhook")]
+
+
+async def test_a_watch_page_viewer_is_in_while_the_beats_keep_coming(client, clock):
+    """Heartbeat intervals are stored closed at their last beat: the live view counts
+    them while the last beat is recent, and no longer once the beats stop."""
+    _token, regs = await live_data_set(client, clock)
+    event = await event_of(client)
+    store = resources_of(client).store
+    before = await live.live_numbers(store, event, LIVE_NOW)
+    reg = await _registration(client, regs[4]["id"])
+    for minute in range(3):
+        await attendance.record_heartbeat(store, LIVE_NOW - timedelta(minutes=2 - minute),
+                                          event, reg)
+    watching = await live.live_numbers(store, event, LIVE_NOW)
+    assert watching.present == before.present + 1
+    assert watching.present_by_sector["private"] == before.present_by_sector["private"] + 1
+    gone = await live.live_numbers(store, event, LIVE_NOW + timedelta(minutes=3))
+    assert gone.present == before.present

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from webinar.attendance import intervals
+from webinar.attendance.service import HEARTBEAT_GAP
 from webinar.clock import from_db, to_db
 from webinar.events.model import Event
 from webinar.store.interface import Row, Store
@@ -93,7 +94,10 @@ async def live_numbers(store: Store, event: Event, now: datetime, *,
     until = to_db(min(now, window_end))
     present: dict[object, str | None] = {}
     walk_ins = 0
-    for row in await store.attendance.open_presence(event.id, to_db(window_start), until):
+    # A watch page beats every minute: a beat within HEARTBEAT_GAP means still watching.
+    beat_since = to_db(now - HEARTBEAT_GAP)
+    for row in await store.attendance.open_presence(event.id, to_db(window_start), until,
+                                                    beat_since):
         who = _identity(row)
         if who in present:
             continue

@@ -115,9 +115,11 @@ class AttendanceQueries(Protocol):
     async def event_intervals(self, event_id: int) -> list[Row]: ...
     async def event_visits(self, event_id: int) -> list[Row]: ...
     # The live view (webinar.attendance.live).
-    async def open_presence(self, event_id: int, since: str, until: str) -> list[Row]:
-        """Open intervals (ended_at NULL) started in since..until: id, registration_id,
-        email, seen_as (the platform's name), sector (NULL for a walk-in)."""
+    async def open_presence(self, event_id: int, since: str, until: str,
+                            beat_since: str) -> list[Row]:
+        """Intervals started in since..until still going (ended_at NULL, or a heartbeat
+        interval whose last beat is at or after beat_since): id, registration_id, email,
+        seen_as (the platform's name), sector (NULL for a walk-in)."""
         ...
     async def recent_clickers(self, event_id: int, since: str, until: str) -> list[Row]:
         """Registrations that clicked in since..until and were not seen leaving after

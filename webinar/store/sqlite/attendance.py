@@ -103,15 +103,18 @@ class AttendanceQueries:
 
     # --- the live view (webinar.attendance.live) ------------------------------------------
 
-    async def open_presence(self, event_id: int, since: str, until: str) -> list[Row]:
-        """The open intervals (ended_at NULL) of the event that started in since..until,
-        with the registration's name and sector (NULL for a walk-in)."""
+    async def open_presence(self, event_id: int, since: str, until: str,
+                            beat_since: str) -> list[Row]:
+        """The intervals of the event that started in since..until and are still going:
+        open ones (ended_at NULL), and heartbeat intervals (stored closed at their last
+        beat) whose last beat came at or after `beat_since`; with the registration's
+        sector (NULL for a walk-in)."""
         return await self._conn.fetchall(
             "SELECT p.id, p.registration_id, p.email, p.name AS seen_as, r.sector"
             " FROM presence_intervals p LEFT JOIN registrations r ON r.id = p.registration_id"
-            " WHERE p.event_id = ? AND p.ended_at IS NULL AND p.started_at >= ?"
-            " AND p.started_at <= ?",
-            (event_id, since, until),
+            " WHERE p.event_id = ? AND p.started_at >= ? AND p.started_at <= ?"
+            " AND (p.ended_at IS NULL OR (p.source = 'heartbeat' AND p.ended_at >= ?))",
+            (event_id, since, until, beat_since),
         )
 
     async def recent_clickers(self, event_id: int, since: str, until: str) -> list[Row]:
