@@ -38,7 +38,8 @@ def an_event(**overrides) -> Event:
 
 def a_registration(**overrides) -> Registration:
     values = dict(
-        id=1, event_id=1, token="t" * 24, email="persona1@example.org", name="Persona 1",
+        id=1, event_id=1, token="t" * 24, join_token="j" * 24, email="persona1@example.org",
+        name="Persona 1",
         organization="", position="", sector="academic", country="GT", language="es",
         status="confirmed", created_at=NOW, confirmed_at=NOW, cancelled_at=None,
     )
@@ -69,8 +70,7 @@ async def new_event(store: SqliteStore, **overrides) -> Event:
 
 async def change_event(store: SqliteStore, now, slug: str, **changes) -> Event:
     event = await events.get(store, slug)
-    body = {**event.fields(), **changes}
-    return await events.update(store, now, event, EventFields.model_validate(body))
+    return await events.update(store, now, event.id, changes)
 
 
 async def sign_up(store: SqliteStore, now, event: Event, n: int) -> Registration:
