@@ -44,20 +44,15 @@ def test_after_the_end():
     assert state(END, reg_status="waitlisted").state == joining.WAITLISTED
 
 
-@pytest.mark.parametrize(("before_doors", "refresh"), [
-    (timedelta(microseconds=1), 30),
-    (timedelta(seconds=10), 30),
-    (timedelta(seconds=30), 30),
-    (timedelta(seconds=100), 100),
-    (timedelta(seconds=300), 300),
-    (timedelta(days=2), 300),
-])
-def test_waiting_page_reloads_when_the_doors_open_within_bounds(before_doors, refresh):
+@pytest.mark.parametrize("before_doors", [
+    timedelta(microseconds=1), timedelta(seconds=30), timedelta(days=2)])
+def test_before_the_doors_open_people_wait(before_doors):
+    """No timed reload any more (a "try again" link instead): just the state."""
     decision = state(DOORS - before_doors)
-    assert decision == joining.Decision(joining.WAITING, refresh)
+    assert decision == joining.Decision(joining.WAITING)
     assert not decision.enters
 
 
 def test_doors_open_but_no_link_yet():
-    assert state(DOORS, {"join_url": None}) == joining.Decision(joining.NO_LINK, 30)
+    assert state(DOORS, {"join_url": None}) == joining.Decision(joining.NO_LINK)
     assert state(DOORS, {"join_url": ""}).state == joining.NO_LINK
