@@ -1,4 +1,4 @@
-"""The event fields of migration 0008: `embed_url` (only https players on the allow-list of
+"""The event fields of migration 0005: `embed_url` (only https players on the allow-list of
 webinar.events.embed) and `zoom_meeting_id` (digits, as Zoom shows them or bare), through
 the API as an organizer sets them."""
 
