@@ -7,6 +7,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from webinar.attendance import service as attendance
 from webinar.clock import SystemClock
 from webinar.errors import EventNotFound
 from webinar.events import service as events
@@ -16,9 +17,11 @@ from webinar.registrations import service as registration
 from webinar.registrations.fields import RegistrationIn
 from webinar.runtime import open_resources
 from webinar.settings import Settings
+from webinar.store.interface import Store
 
 SLUG = "foro-gobierno-digital"
 WORKSHOP_SLUG = "taller-datos-abiertos"
+PAST_SLUG = "foro-identidad-digital"
 EMAIL = "demo@example.org"
 PASSWORD = "demo-password"  # noqa: S105 - the demo's documented sign-in
 
@@ -100,5 +103,55 @@ async def seed(settings: Settings) -> str:
                 name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                 email=f"taller{i + 1:02d}@example.org", organization=rng.choice(ORGS[sector]),
                 sector=sector, country="GT", language="es", consent=True))
+        await _past_forum(res.store, now, zone, organizer.id, rng)
     return (f"demo: {SLUG} with {counts['confirmed']} confirmed, {counts['waitlisted']} "
             f"waitlisted, {counts['cancelled']} cancelled")
+
+
+async def _past_forum(store: Store, now: datetime, zone: ZoneInfo, organizer_id: int,
+                      rng: random.Random) -> None:
+    """A forum that ended a week ago, with attendance from a platform (as an import or a
+    webhook would store it), join clicks and two walk-ins: its report and registrant list
+    are filled. Made with the services, at the moments things would have happened."""
+    day = (now.astimezone(zone) - timedelta(days=7)).date()
+    starts = datetime(day.year, day.month, day.day, 10, 0, tzinfo=zone).astimezone(UTC)
+    ends = starts + timedelta(hours=1, minutes=30)
+    opened = starts - timedelta(days=14)
+    event = await events.create(store, opened, EventFields(
+        slug=PAST_SLUG, title="Foro virtual: Identidad digital y servicios en línea",
+        description="Conversatorio sobre identidad digital, firma electrónica y trámites.",
+        starts_at=starts, ends_at=ends, timezone="America/Guatemala",
+        join_url="https://meet.example.org/foro-identidad-digital", capacity=None,
+        recording_url="https://video.example.org/foro-identidad-digital",
+        organizer_emails=[EMAIL], status="published",
+    ), organizer_id)
+    sectors = list(ORGS)
+    for i in range(120):
+        sector = sectors[i % 4] if i % 6 else rng.choice(sectors)
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        email = f"asistente{i + 1:03d}@example.org"
+        outcome = await registration.register(
+            store, opened + timedelta(hours=2 * i), event, RegistrationIn(
+                name=name, email=email, organization=rng.choice(ORGS[sector]),
+                sector=sector, country=rng.choice(COUNTRIES), language="es", consent=True))
+        reg = outcome.registration
+        if rng.random() < 0.3:
+            continue  # did not come
+        # Arrived around the start, stayed a while; some stepped out and came back.
+        arrived = starts + timedelta(minutes=rng.randint(-10, 25))
+        if rng.random() < 0.5:
+            await attendance.record_join(store, arrived, event, reg)
+        left = min(ends, arrived + timedelta(minutes=rng.randint(5, 95)))
+        await attendance.record_presence(
+            store, left, event, key=f"demo:{reg.id}:1", source="zoom", started_at=arrived,
+            ended_at=left, registration_id=reg.id, email=email, name=name)
+        if rng.random() < 0.2 and left < ends - timedelta(minutes=10):
+            back = left + timedelta(minutes=5)
+            await attendance.record_presence(
+                store, ends, event, key=f"demo:{reg.id}:2", source="zoom", started_at=back,
+                ended_at=ends, registration_id=reg.id, email=email, name=name)
+    for n, name in enumerate(["Invitado Zoom", "Periodista"]):  # seen, never registered
+        await attendance.record_presence(
+            store, ends, event, key=f"demo:walk-in:{n}", source="zoom",
+            started_at=starts + timedelta(minutes=5 * n), ended_at=ends - timedelta(minutes=20),
+            email=f"invitado{n}@example.net", name=name)
