@@ -172,3 +172,12 @@ async def test_spanish_page(client, clock):
 
 def test_the_upload_limit_is_the_apps_body_limit():
     assert admin.IMPORT_BODY_LIMIT == app_module.MAX_BODY
+
+
+async def test_a_file_over_the_body_limit_is_refused_and_stores_nothing(client, clock):
+    await signed_in_event(client, clock)
+    sample = (SAMPLES / "zoom-participants-en.csv").read_bytes()
+    big = sample + b"\n" * (admin.IMPORT_BODY_LIMIT - len(sample) + 1)
+    resp = await post(client, form(big, await event_page_token(client)))
+    assert resp.status == 413
+    assert intervals(client) == 0
