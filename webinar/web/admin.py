@@ -1,12 +1,17 @@
-"""Organizer pages under /admin: sign-in, the events list, an event's registrations and mail."""
+"""Organizer pages under /admin: sign-in, the events list, an event's registrations and mail,
+the attendance report and the import of a platform's attendance export."""
 
 from __future__ import annotations
 
 from aiohttp import web
+from pydantic import ValidationError
 
+from webinar.attendance import imports as attendance_imports
+from webinar.attendance import service as attendance_service
 from webinar.clock import from_db
 from webinar.errors import EventNotFound
 from webinar.events import service as events_service
+from webinar.events.model import Event
 from webinar.i18n import format_short
 from webinar.mail import delivery as deliveries_service
 from webinar.organizers import accounts as organizers_service
@@ -14,7 +19,8 @@ from webinar.organizers.accounts import SESSION_LIFETIME, Organizer
 from webinar.reports import render_csv, render_html, render_xlsx
 from webinar.reports.service import build_report
 from webinar.web.keys import CSRF, LOGIN_THROTTLE
-from webinar.web.responses import gettext, lang, read_form, render, resources
+from webinar.web.queries import AttendanceImportQuery
+from webinar.web.responses import gettext, lang, read_form, read_multipart, render, resources
 from webinar.web.security import client_address
 
 SESSION_COOKIE = "admin_session"
@@ -28,6 +34,8 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/admin", to_dashboard)
     app.router.add_get("/admin/events/{slug}", event_page, name="admin_event")
     app.router.add_get("/admin/events/{slug}/report", report_page, name="admin_report")
+    app.router.add_post("/admin/events/{slug}/attendance/import", import_attendance,
+                        name="admin_import")
 
 
 async def to_dashboard(request: web.Request) -> web.Response:
@@ -183,3 +191,59 @@ async def report_page(request: web.Request) -> web.Response:
     response = web.Response(text=page, content_type="text/html", charset="utf-8")
     response.enable_compression()
     return response
+
+
+# --- attendance import ---------------------------------------------------------------
+
+IMPORT_BODY_LIMIT = 8 * 1024 * 1024  # webinar.app.MAX_BODY (imported there: no cycle here)
+IMPORT_SOURCES = ("zoom", "teams", "meet")
+
+
+async def _managed_event(request: web.Request) -> Event:
+    """The event of the path, if the signed-in organizer may manage it; 404 otherwise."""
+    organizer = await _require(request)
+    try:
+        event = await events_service.get(resources(request).store, request.match_info["slug"])
+    except EventNotFound:
+        raise web.HTTPNotFound() from None
+    if not event.can_manage(organizer.id, organizer.email):
+        raise web.HTTPNotFound()
+    return event
+
+
+async def import_attendance(request: web.Request) -> web.Response:
+    """The organizer page's import of a platform's attendance export (multipart: `file`,
+    `source`, `timezone`, the form token): the same service as the API and the CLI, its
+    outcome or the form again with the reason in the organizer's language."""
+    event = await _managed_event(request)
+    fields, uploads = await read_multipart(request, IMPORT_BODY_LIMIT, files=("file",))
+    _ = gettext(request)
+    form = {"source": fields.get("source", ""), "timezone": fields.get("timezone", "")}
+
+    def again(error: str, status: int) -> web.Response:
+        return render(request, "admin/import.html", {
+            "event": event, "form": form, "error": error, "outcome": None,
+            "sources": IMPORT_SOURCES}, status)
+
+    if not request.app[CSRF].valid(request, fields.get("csrf_token")):
+        return again(_("This form has expired. Please send it again."), 400)
+    try:
+        options = AttendanceImportQuery.model_validate(
+            {"source": form["source"] or None, "timezone": form["timezone"].strip() or None})
+    except ValidationError:
+        return again(_("Choose a source from the list and a time zone such as "
+                       "America/Guatemala."), 422)
+    data = uploads.get("file", b"")
+    if not data:
+        return again(_("Choose the export file to import."), 400)
+    res = resources(request)
+    try:
+        outcome = await attendance_service.import_export(
+            res.store, res.now(), event, data, options.source, options.timezone)
+    except attendance_imports.ImportProblem as exc:
+        return again(exc.translated(_), 422)
+    res.nudge()
+    return render(request, "admin/import.html", {
+        "event": event, "form": form, "error": None, "sources": IMPORT_SOURCES,
+        "outcome": outcome, "zone": options.timezone or event.timezone,
+        "reason": lambda text: _(text)})

@@ -6,7 +6,8 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from webinar.i18n import LANGUAGE_COOKIE, format_when, translations
 from webinar.runtime import Resources
@@ -139,3 +140,38 @@ def set_language_cookie(request: web.Request, response: web.StreamResponse) -> N
     if chosen:
         response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=365 * 86400, samesite="Lax",
                             path="/", httponly=True)
+
+
+async def read_multipart(request: web.Request, limit: int,
+                         files: tuple[str, ...]) -> tuple[dict[str, str], dict[str, bytes]]:
+    """A multipart/form-data body as (text fields, file fields named in `files`), the first
+    of each name; 415 for another type, 413 past `limit` bytes (declared or not), 400 for
+    a body that is not well-formed multipart or text fields that are not UTF-8."""
+    if request.content_type != "multipart/form-data":
+        raise web.HTTPUnsupportedMediaType()
+    if request.content_length is not None and request.content_length > limit:
+        raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=request.content_length)
+    fields: dict[str, str] = {}
+    uploads: dict[str, bytes] = {}
+    size = 0
+    try:
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader) or not part.name or \
+                    part.name in fields or part.name in uploads or len(fields) >= 100:
+                await part.release()
+                continue
+            chunks = []
+            while chunk := await part.read_chunk(64 * 1024):
+                size += len(chunk)
+                if size > limit:
+                    raise web.HTTPRequestEntityTooLarge(max_size=limit, actual_size=size)
+                chunks.append(chunk)
+            data = b"".join(chunks)
+            if part.name in files:
+                uploads[part.name] = data
+            else:
+                fields[part.name] = data.decode("utf-8")
+    except (ValueError, AssertionError, LookupError, HttpProcessingError) as exc:
+        raise web.HTTPBadRequest() from exc  # malformed (UnicodeDecodeError is a ValueError)
+    return fields, uploads
