@@ -129,15 +129,21 @@ async def dashboard(request: web.Request) -> web.Response:
     })
 
 
-async def event_page(request: web.Request) -> web.Response:
+async def managed_event(request: web.Request) -> Event:
+    """The event of the path, if the signed-in organizer may manage it; 404 otherwise."""
     organizer = await _require(request)
-    res = resources(request)
     try:
-        event = await events_service.get(res.store, request.match_info["slug"])
+        event = await events_service.get(resources(request).store, request.match_info["slug"])
     except EventNotFound:
         raise web.HTTPNotFound() from None
     if not event.can_manage(organizer.id, organizer.email):
         raise web.HTTPNotFound()
+    return event
+
+
+async def event_page(request: web.Request) -> web.Response:
+    event = await managed_event(request)
+    res = resources(request)
     counts = await events_service.registration_counts(res.store, event)
     status = request.query.get("mail")
     status = status if status in deliveries_service.STATUSES else None
@@ -159,14 +165,8 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 async def report_page(request: web.Request) -> web.Response:
     """The attendance report as a printable page in the page's language, or as a download
     (`?format=csv`: UTF-8 with a BOM so Excel reads the accents; `?format=xlsx`)."""
-    organizer = await _require(request)
+    event = await managed_event(request)
     res = resources(request)
-    try:
-        event = await events_service.get(res.store, request.match_info["slug"])
-    except EventNotFound:
-        raise web.HTTPNotFound() from None
-    if not event.can_manage(organizer.id, organizer.email):
-        raise web.HTTPNotFound()
     wanted = request.query.get("format", "html")
     if wanted not in ("html", "csv", "xlsx"):
         raise web.HTTPNotFound()
@@ -199,23 +199,11 @@ IMPORT_BODY_LIMIT = 8 * 1024 * 1024  # webinar.app.MAX_BODY (imported there: no 
 IMPORT_SOURCES = ("zoom", "teams", "meet")
 
 
-async def _managed_event(request: web.Request) -> Event:
-    """The event of the path, if the signed-in organizer may manage it; 404 otherwise."""
-    organizer = await _require(request)
-    try:
-        event = await events_service.get(resources(request).store, request.match_info["slug"])
-    except EventNotFound:
-        raise web.HTTPNotFound() from None
-    if not event.can_manage(organizer.id, organizer.email):
-        raise web.HTTPNotFound()
-    return event
-
-
 async def import_attendance(request: web.Request) -> web.Response:
     """The organizer page's import of a platform's attendance export (multipart: `file`,
     `source`, `timezone`, the form token): the same service as the API and the CLI, its
     outcome or the form again with the reason in the organizer's language."""
-    event = await _managed_event(request)
+    event = await managed_event(request)
     fields, uploads = await read_multipart(request, IMPORT_BODY_LIMIT, files=("file",))
     _ = gettext(request)
     form = {"source": fields.get("source", ""), "timezone": fields.get("timezone", "")}

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from aiohttp import BodyPartReader, web
-from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp import web
 from pydantic import ValidationError
 
 from webinar.attendance import imports as attendance_imports
@@ -34,6 +33,7 @@ from webinar.web.responses import (
     lang,
     read_body,
     read_json,
+    read_multipart,
     resources,
 )
 from webinar.web.security import client_address
@@ -289,30 +289,16 @@ async def _upload(request: web.Request) -> bytes:
     if ctype != "multipart/form-data":
         raise json_exception(web.HTTPUnsupportedMediaType, "unsupported_media_type",
                              _("Send the export as text/csv or as the multipart field file."))
-    if request.content_length is not None and request.content_length > IMPORT_BODY_LIMIT:
-        raise web.HTTPRequestEntityTooLarge(max_size=IMPORT_BODY_LIMIT,
-                                            actual_size=request.content_length)
     missing = json_exception(web.HTTPBadRequest, "missing_file",
                              _("Send the export as the multipart field file."),
                              {UPLOAD_FIELD: _("This field is required.")})
     try:
-        reader = await request.multipart()
-        size = 0
-        while (part := await reader.next()) is not None:
-            if not isinstance(part, BodyPartReader) or part.name != UPLOAD_FIELD:
-                await part.release()
-                continue
-            chunks = []
-            while chunk := await part.read_chunk(64 * 1024):
-                size += len(chunk)
-                if size > IMPORT_BODY_LIMIT:
-                    raise web.HTTPRequestEntityTooLarge(max_size=IMPORT_BODY_LIMIT,
-                                                        actual_size=size)
-                chunks.append(chunk)
-            return b"".join(chunks)
-    except (ValueError, AssertionError, LookupError, HttpProcessingError):  # malformed
+        _fields, uploads = await read_multipart(request, IMPORT_BODY_LIMIT, (UPLOAD_FIELD,))
+    except web.HTTPBadRequest:  # not well-formed multipart
         raise missing from None
-    raise missing
+    if UPLOAD_FIELD not in uploads:
+        raise missing
+    return uploads[UPLOAD_FIELD]
 
 
 async def import_attendance(request: web.Request) -> web.Response:

@@ -24,7 +24,7 @@ from webinar.errors import EventNotFound
 from webinar.events import service as events_service
 from webinar.events.model import Event
 from webinar.i18n import N_
-from webinar.web.admin import _require
+from webinar.web.admin import managed_event
 from webinar.web.middleware import SECURITY_HEADERS
 from webinar.web.responses import gettext, lang, render, resources
 
@@ -55,18 +55,6 @@ def setup(app: web.Application) -> None:
     app.on_shutdown.append(closing)
     app.router.add_get("/admin/events/{slug}/live", live_page, name="admin_live")
     app.router.add_get("/admin/events/{slug}/live/stream", live_stream)
-
-
-async def _managed_event(request: web.Request) -> Event:
-    """The event of the path, for an organizer who may manage it; 404 otherwise."""
-    organizer = await _require(request)
-    try:
-        event = await events_service.get(resources(request).store, request.match_info["slug"])
-    except EventNotFound:
-        raise web.HTTPNotFound() from None
-    if not event.can_manage(organizer.id, organizer.email):
-        raise web.HTTPNotFound()
-    return event
 
 
 def payload(request: web.Request, event: Event, numbers: live.LiveNumbers) -> dict[str, Any]:
@@ -114,7 +102,7 @@ def _csp(nonce: str) -> str:
 
 
 async def live_page(request: web.Request) -> web.Response:
-    event = await _managed_event(request)
+    event = await managed_event(request)
     nonce = secrets.token_urlsafe(18)
     return render(request, "admin/live.html",
                   {"event": event, "live": await _current(request, event), "nonce": nonce},
@@ -128,7 +116,7 @@ def _changed(previous: dict[str, Any] | None, current: dict[str, Any]) -> bool:
 
 
 async def live_stream(request: web.Request) -> web.StreamResponse:
-    event = await _managed_event(request)
+    event = await managed_event(request)
     res = resources(request)
     app = request.app
     poll = app.get(LIVE_POLL_SECONDS, POLL_SECONDS)
