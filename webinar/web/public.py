@@ -211,10 +211,9 @@ async def join(request: web.Request) -> web.Response:
     if len(token) > 64:
         raise web.HTTPNotFound()
     try:
-        reg, manage_token = await registration_service.get_for_join(res.store, token)
+        reg, event, manage_token = await registration_service.get_for_join(res.store, token)
     except RegistrationNotFound:
         raise web.HTTPNotFound() from None
-    event = await events_service.get_by_id(res.store, reg.event_id)
     _speak_their_language(request, reg)
     now = res.now()
     decision = joining.decide(event, reg, now, manage_token=manage_token)

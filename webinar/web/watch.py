@@ -24,7 +24,6 @@ from aiohttp import web
 from webinar.attendance import service as attendance_service
 from webinar.errors import RegistrationNotFound
 from webinar.events import embed
-from webinar.events import service as events_service
 from webinar.events.model import Event
 from webinar.registrations import service as registration_service
 from webinar.registrations.model import Registration
@@ -67,11 +66,10 @@ async def heartbeat(request: web.Request) -> web.Response:
     if len(token) > 64:
         raise web.HTTPNotFound()
     try:
-        reg, _manage_token = await registration_service.get_for_join(res.store, token)
+        reg, event, _manage_token = await registration_service.get_for_join(res.store, token)
     except RegistrationNotFound:
         raise web.HTTPNotFound() from None
     allowed, _wait = request.app[HEARTBEAT_LIMITER].allow(token)
     if allowed:
-        event = await events_service.get_by_id(res.store, reg.event_id)
         await attendance_service.record_heartbeat(res.store, res.now(), event, reg)
     return web.Response(status=204, headers={"Cache-Control": "no-store"})

@@ -5,6 +5,10 @@ from __future__ import annotations
 from webinar.store.interface import Row
 from webinar.store.sqlite.connection import Conn
 
+# The registration columns a join link needs (webinar.registrations.model.Registration).
+_JOIN_COLUMNS = ("id", "event_id", "token", "join_token", "email", "name", "organization",
+                 "position", "sector", "country", "language", "status", "created_at",
+                 "confirmed_at", "cancelled_at")
 
 class RegistrationQueries:
     """Registrations SQL, bound to one connection (the reader or a transaction)."""
@@ -22,9 +26,22 @@ class RegistrationQueries:
         return await self._conn.fetchone("SELECT * FROM registrations WHERE token = ?", (token,))
 
 
-    async def by_join_token(self, join_token: str) -> Row | None:
-        return await self._conn.fetchone(
-            "SELECT * FROM registrations WHERE join_token = ?", (join_token,))
+    async def for_join(self, token: str) -> tuple[Row, Row, bool] | None:
+        """(registration, its event, whether `token` is the manage token) for a join link,
+        in one indexed read: the hottest query at the start of a forum. Links mailed before
+        the join token existed carry the manage token; the join token wins a tie."""
+        regs = ", ".join(f"r.{c} AS reg_{c}" for c in _JOIN_COLUMNS)
+        row = await self._conn.fetchone(
+            f"SELECT e.*, {regs}, r.join_token <> ? AS by_manage_token"  # noqa: S608
+            " FROM registrations r JOIN events e ON e.id = r.event_id"
+            " WHERE r.join_token = ? OR r.token = ? ORDER BY by_manage_token LIMIT 1",
+            (token, token, token))
+        if row is None:
+            return None
+        event = {k: v for k, v in row.items() if not k.startswith("reg_")}
+        event.pop("by_manage_token")
+        registration = {k[4:]: v for k, v in row.items() if k.startswith("reg_")}
+        return registration, event, bool(row["by_manage_token"])
 
 
     async def by_id(self, registration_id: int) -> Row | None:
