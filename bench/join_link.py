@@ -12,8 +12,8 @@ What it measures, and how it is set up:
   layer (`store.registrations.insert`) in one transaction.
 * The real app as a subprocess: `python -m webinar serve --no-scheduler` on a free
   loopback port, with WEBINAR_DATA_DIR pointing at that dir and WEBINAR_RATE_LIMIT=0.
-  Each request is the real hot path: the token read, the event read, and one write
-  transaction (the visit row and its `attendance.joined` log entry), then a 303.
+  Each request is the real hot path: one read (the registration with its event) and one
+  write transaction (the visit row and its `attendance.joined` log entry), then a 303.
 * The bare handler as another subprocess (this file with `--bare-server PORT`):
   `web.run_app` with one route `/j/{token}` that raises a 303, access log off like
   `webinar serve`. It is the ceiling: aiohttp's own cost on this machine.
@@ -28,16 +28,19 @@ What it measures, and how it is set up:
 Prints, for each server, requests/s and the p50/p95/p99 latency in milliseconds, then
 the app's throughput as a fraction of the bare handler's.
 
-One run (2026-11-30, feat/live worktree, a 2-core machine with a load average of ~14
-from other sessions, so the absolute figures are far below what the code can do and only
-the ratio says much):
+One run (2026-11-30, main after the one-read join path, a quiet 2-core machine, load
+average under 1):
 
     .venv/bin/python bench/join_link.py --registrations 20000 --requests 5000 --concurrency 50
 
-    setup: 20000 registrations in 19.4 s
-    bare   5000 requests in 9.33 s: 536 req/s; latency p50 90.0 ms, p95 149.3 ms, p99 181.3 ms
-    app    5000 requests in 35.99 s: 139 req/s; latency p50 341.3 ms, p95 739.8 ms, p99 1002.8 ms
-    app/bare throughput: 0.26 (join visits stored: 5200, expected 5200)
+    setup: 20000 registrations in 7.8 s
+    bare   5000 requests in 1.35 s: 3,707 req/s; latency p50 12.8 ms, p95 15.7 ms, p99 56.0 ms
+    app    5000 requests in 15.70 s: 318 req/s; latency p50 150.6 ms, p95 211.0 ms, p99 318.8 ms
+    app/bare throughput: 0.09 (join visits stored: 5200, expected 5200)
+
+Every app request commits its own write transaction behind the one writer connection, so
+the commit is the bottleneck; batching visits or a cheaper commit is the performance
+issue's work.
 """
 
 from __future__ import annotations
