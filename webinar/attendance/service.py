@@ -52,7 +52,7 @@ async def record_join(store: Store, now: datetime, event: Event,
         return False
     inside = in_window(event, now)
     async with store.transaction() as tx:
-        await tx.attendance.insert_visit(event.id, registration.id, to_db(now), inside)
+        await tx.attendance.insert_visit(event.id, registration.id, to_db(now))
         await outbox.append(tx, outbox.ATTENDANCE_JOINED, at=now, event_id=event.id,
                             registration_id=registration.id,
                             payload={"source": "join", "in_window": inside})

@@ -93,8 +93,7 @@ class OrganizerQueries(Protocol):
 class AttendanceQueries(Protocol):
     """Join-link visits and presence intervals (see webinar.attendance.service)."""
 
-    async def insert_visit(self, event_id: int, registration_id: int, at: str,
-                           in_window: bool) -> None: ...
+    async def insert_visit(self, event_id: int, registration_id: int, at: str) -> None: ...
     async def insert_interval(self, *, key: str, event_id: int, registration_id: int | None,
                               email: str | None, name: str, source: str, started_at: str,
                               ended_at: str | None, now: str) -> int | None:

@@ -12,12 +12,10 @@ class AttendanceQueries:
     def __init__(self, conn: Conn):
         self._conn = conn
 
-    async def insert_visit(self, event_id: int, registration_id: int, at: str,
-                           in_window: bool) -> None:
+    async def insert_visit(self, event_id: int, registration_id: int, at: str) -> None:
         await self._conn.execute(
-            "INSERT INTO join_visits (event_id, registration_id, at, in_window)"
-            " VALUES (?, ?, ?, ?)",
-            (event_id, registration_id, at, 1 if in_window else 0),
+            "INSERT INTO join_visits (event_id, registration_id, at) VALUES (?, ?, ?)",
+            (event_id, registration_id, at),
         )
 
     async def insert_interval(self, *, key: str, event_id: int, registration_id: int | None,
@@ -96,7 +94,7 @@ class AttendanceQueries:
 
     async def event_visits(self, event_id: int) -> list[Row]:
         return await self._conn.fetchall(
-            "SELECT registration_id, at, in_window FROM join_visits WHERE event_id = ?"
+            "SELECT registration_id, at FROM join_visits WHERE event_id = ?"
             " ORDER BY at, id",
             (event_id,),
         )

@@ -1,15 +1,13 @@
 -- Attendance: join-link visits and presence intervals.
 --
 -- join_visits: one row per click on a personal join link of a confirmed registration.
--- `in_window` says whether the click fell inside doors open .. end when it was made (a
--- click before the doors open is a visit, not presence); readers that decide `attended`
--- compare `at` with the event's current window, so a moved event stays right.
+-- Whether a click is presence is not stored: readers compare `at` with the event's
+-- current window (doors open .. end), so a moved event stays right.
 CREATE TABLE join_visits (
     id              INTEGER PRIMARY KEY,
     event_id        INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
     registration_id INTEGER NOT NULL REFERENCES registrations(id) ON DELETE CASCADE,
-    at              TEXT NOT NULL,
-    in_window       INTEGER NOT NULL CHECK (in_window IN (0, 1))
+    at              TEXT NOT NULL
 );
 CREATE INDEX join_visits_by_event ON join_visits (event_id, registration_id, at);
 CREATE INDEX join_visits_by_registration ON join_visits (registration_id, at);
