@@ -65,7 +65,13 @@ async def _event_for_update(tx: Transaction, event_id: int) -> Event:
     return Event.from_row(row)
 
 
+# Longer than any token we issue: answered as unknown without asking the database.
+MAX_TOKEN_LENGTH = 64
+
+
 async def get_by_token(store: Store, token: str) -> Registration:
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise RegistrationNotFound()
     row = await store.registrations.by_token(token)
     if row is None:
         raise RegistrationNotFound()
@@ -76,6 +82,8 @@ async def get_for_join(store: Store, token: str) -> tuple[Registration, Event, b
     """The registration a join link names, its event, and whether the link carries the
     manage token (join links mailed before the join token existed) rather than the join
     token. One read: the join link is the hottest path at the start of a forum."""
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise RegistrationNotFound()
     found = await store.registrations.for_join(token)
     if found is None:
         raise RegistrationNotFound()
