@@ -78,8 +78,15 @@ def _single_line(value: Any) -> Any:
     return value
 
 
+def _blank_is_none(value: Any) -> Any:
+    """An optional field left empty (a form sends "") means not set."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 Email = Annotated[str, BeforeValidator(normalize_email)]
 Line = Annotated[str, BeforeValidator(_single_line)]
+OptionalEmail = Annotated[Email | None, BeforeValidator(_blank_is_none)]
+OptionalLine = Annotated[Line | None, BeforeValidator(_blank_is_none)]
 
 
 

@@ -22,7 +22,14 @@ from pydantic import (
 from webinar.events import embed
 from webinar.events.durations import parse_duration
 from webinar.i18n import N_
-from webinar.validation import CONTROL, Email, Line, custom_error
+from webinar.validation import (
+    CONTROL,
+    Email,
+    Line,
+    OptionalEmail,
+    OptionalLine,
+    custom_error,
+)
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 
@@ -164,6 +171,17 @@ class EventFields(BaseModel):
     zoom_meeting_id: MeetingId = None
     # A player the join link shows on the watch page (see webinar.events.embed).
     embed_url: EmbedUrl = None
+    # Attendance will come from a platform's export: follow-ups wait for the import.
+    attendance_from_export: bool = False
+    # Minutes of presence that earn a certificate of attendance; None offers none.
+    certificate_minutes: int | None = Field(default=None, ge=1, le=1440)
+    # Publish the anonymous aggregate (by sector, by country) once the event has ended.
+    open_data: bool = False
+    # The hosting institution of this forum, over the deployment's defaults.
+    host_name: OptionalLine = Field(default=None, max_length=200)
+    host_website: Url = None
+    host_contact_email: OptionalEmail = None
+    host_privacy_url: Url = None
 
     @field_validator("slug")
     @classmethod

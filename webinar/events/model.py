@@ -52,6 +52,13 @@ class Event:
     created_by: int | None
     zoom_meeting_id: str | None = None
     embed_url: str | None = None
+    attendance_from_export: bool = False
+    certificate_minutes: int | None = None
+    open_data: bool = False
+    host_name: str | None = None
+    host_website: str | None = None
+    host_contact_email: str | None = None
+    host_privacy_url: str | None = None
 
     @classmethod
     def from_row(cls, row: Row) -> Event:
@@ -69,6 +76,11 @@ class Event:
             registration_open=bool(row["registration_open"]), sequence=row["sequence"],
             created_by=row["created_by"],
             zoom_meeting_id=row["zoom_meeting_id"], embed_url=row["embed_url"],
+            attendance_from_export=bool(row["attendance_from_export"]),
+            certificate_minutes=row["certificate_minutes"], open_data=bool(row["open_data"]),
+            host_name=row["host_name"], host_website=row["host_website"],
+            host_contact_email=row["host_contact_email"],
+            host_privacy_url=row["host_privacy_url"],
         )
 
     @property
@@ -116,6 +128,11 @@ class Event:
             "min_minutes_attended": self.min_minutes_attended, "status": self.status,
             "registration_open": self.registration_open,
             "zoom_meeting_id": self.zoom_meeting_id, "embed_url": self.embed_url,
+            "attendance_from_export": self.attendance_from_export,
+            "certificate_minutes": self.certificate_minutes, "open_data": self.open_data,
+            "host_name": self.host_name, "host_website": self.host_website,
+            "host_contact_email": self.host_contact_email,
+            "host_privacy_url": self.host_privacy_url,
         }
 
     def can_manage(self, organizer_id: int, organizer_email: str) -> bool:

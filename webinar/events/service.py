@@ -33,6 +33,11 @@ def _columns(fields: EventFields) -> dict:
         "min_minutes_attended": fields.min_minutes_attended, "status": fields.status,
         "registration_open": int(fields.registration_open),
         "zoom_meeting_id": fields.zoom_meeting_id, "embed_url": fields.embed_url,
+        "attendance_from_export": int(fields.attendance_from_export),
+        "certificate_minutes": fields.certificate_minutes, "open_data": int(fields.open_data),
+        "host_name": fields.host_name, "host_website": fields.host_website,
+        "host_contact_email": fields.host_contact_email,
+        "host_privacy_url": fields.host_privacy_url,
     }
 
 

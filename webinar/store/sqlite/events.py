@@ -9,7 +9,9 @@ COLUMNS = (
     "slug", "title", "description", "speakers", "starts_at", "ends_at", "timezone", "join_url",
     "capacity", "sectors", "reminders", "report_delay_seconds", "organizer_emails",
     "doors_open_minutes", "recording_url", "min_minutes_attended", "status",
-    "registration_open", "zoom_meeting_id", "embed_url",
+    "registration_open", "zoom_meeting_id", "embed_url", "attendance_from_export",
+    "certificate_minutes", "open_data", "host_name", "host_website", "host_contact_email",
+    "host_privacy_url",
 )
 
 
