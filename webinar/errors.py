@@ -28,3 +28,7 @@ class SlugTaken(Conflict):
 
 class RegistrationClosed(Conflict):
     pass
+
+
+class WrongStatus(Conflict):
+    """The action does not apply to the event as it is now (publish a cancelled event)."""

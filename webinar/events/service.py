@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from webinar.clock import to_db
-from webinar.errors import EventNotFound, SlugTaken
+from webinar.errors import EventNotFound, SlugTaken, WrongStatus
 from webinar.events.durations import parse_duration
 from webinar.events.fields import EventFields
 from webinar.events.model import STATUS_LABELS, Event
@@ -16,7 +16,7 @@ from webinar.outbox import log as outbox
 from webinar.registrations.waitlist import fill_free_seats
 from webinar.store.interface import Row, Store
 
-__all__ = ["STATUS_LABELS", "EventNotFound", "SlugTaken"]
+__all__ = ["STATUS_LABELS", "EventNotFound", "SlugTaken", "WrongStatus"]
 
 
 def _columns(fields: EventFields) -> dict:
@@ -69,7 +69,8 @@ async def create(store: Store, now: datetime, fields: EventFields,
 _COLUMN_OF = {"report_delay": "report_delay_seconds"}
 
 
-async def update(store: Store, now: datetime, event_id: int, changes: Mapping[str, Any]) -> Event:
+async def update(store: Store, now: datetime, event_id: int, changes: Mapping[str, Any], *,
+                 only_if_status: tuple[str, ...] | None = None) -> Event:
     """Apply the fields `changes` names (a PATCH body) to the event as it is inside the
     write transaction: merged into the stored fields and validated there, so two organizers
     changing different fields at once both keep theirs. Raises pydantic's ValidationError
@@ -77,11 +78,14 @@ async def update(store: Store, now: datetime, event_id: int, changes: Mapping[st
 
     Moving the start or the end raises the iCalendar SEQUENCE and logs event.rescheduled
     (registrants get an update and their reminders are re-planned); a larger capacity
-    promotes from the waitlist."""
+    promotes from the waitlist. With `only_if_status`, raises WrongStatus (nothing written)
+    unless the stored status is one of those."""
     async with store.transaction() as tx:
         stored = await tx.events.for_update(event_id)
         if stored is None:
             raise EventNotFound(str(event_id))
+        if only_if_status is not None and stored["status"] not in only_if_status:
+            raise WrongStatus(stored["status"])
         # Unknown keys fail too: EventFields forbids extra fields.
         fields = EventFields.model_validate({**Event.from_row(stored).fields(), **changes})
         new = _columns(fields)
@@ -120,6 +124,68 @@ async def managed_by(store: Store, organizer_id: int,
     """The events this organizer may manage, newest first, each with its counts row."""
     pairs = [(Event.from_row(row), row) for row in await store.events.listing()]
     return [(e, row) for e, row in pairs if e.can_manage(organizer_id, organizer_email)]
+
+
+# The organizer pages' buttons: the statuses each applies to and the change it makes.
+# Cancelling goes through update like a PATCH: event.cancelled is logged and the mail
+# planner tells every registrant (webinar.mail.planner, kind event_cancelled).
+ACTIONS: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {
+    "publish": (("draft",), {"status": "published"}),
+    "close": (("published",), {"registration_open": False}),
+    "reopen": (("published",), {"registration_open": True}),
+    "cancel": (("draft", "published"), {"status": "cancelled"}),
+}
+
+
+def action_applies(action: str, event: Event) -> bool:
+    statuses, changes = ACTIONS[action]
+    if event.status not in statuses:
+        return False
+    return any(getattr(event, key) != value for key, value in changes.items())
+
+
+async def act(store: Store, now: datetime, event_id: int, action: str) -> Event:
+    """Apply one of ACTIONS, checked against the event as stored (WrongStatus otherwise)."""
+    statuses, changes = ACTIONS[action]
+    return await update(store, now, event_id, changes, only_if_status=statuses)
+
+
+async def for_organizer(store: Store, organizer_id: int, organizer_email: str,
+                        now: datetime) -> list[tuple[Event, Row]]:
+    """The organizer's events for their list: those not over yet first, soonest first;
+    then the ended ones, most recent first."""
+    managed = await managed_by(store, organizer_id, organizer_email)
+    ahead = sorted((p for p in managed if p[0].ends_at > now), key=lambda p: p[0].starts_at)
+    over = sorted((p for p in managed if p[0].ends_at <= now),
+                  key=lambda p: p[0].starts_at, reverse=True)
+    return ahead + over
+
+
+DUPLICATE_SHIFT = timedelta(weeks=1)
+
+
+async def copy_of(store: Store, event: Event) -> dict[str, Any]:
+    """The create-body fields of a new draft copying `event`: every field but the slug
+    (the next free "<slug>-2", "-3"...), moved a week later, registration open."""
+    fields = event.fields()
+    zone = event.zone
+    fields.update(
+        slug=await free_slug(store, event.slug), status="draft", registration_open=True,
+        starts_at=(event.starts_at + DUPLICATE_SHIFT).astimezone(zone).isoformat(),
+        ends_at=(event.ends_at + DUPLICATE_SHIFT).astimezone(zone).isoformat())
+    return fields
+
+
+async def free_slug(store: Store, slug: str) -> str:
+    stem = slug
+    parts = slug.rsplit("-", 1)
+    if len(parts) == 2 and parts[1].isdigit() and len(parts[1]) < 4:
+        stem = parts[0]
+    for n in range(2, 1000):
+        candidate = f"{stem[:75]}-{n}"
+        if not await store.events.slug_taken(candidate):
+            return candidate
+    return f"{stem[:60]}-{n}"
 
 
 async def upcoming(store: Store, now: datetime) -> list[Event]:

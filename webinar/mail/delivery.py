@@ -28,6 +28,7 @@ from webinar.i18n import N_
 from webinar.mail.compose import UnsafeAddress
 from webinar.mail.messages import build
 from webinar.mail.transport import MailError
+from webinar.organizers import invitations
 from webinar.registrations.model import Registration
 from webinar.runtime import Resources
 from webinar.store.interface import Row, Store
@@ -50,6 +51,7 @@ KIND_LABELS = {
     "promoted": N_("seat freed up"), "cancelled": N_("cancellation"),
     "reminder": N_("reminder"), "update": N_("schedule change"),
     "resend": N_("links sent again"), "event_cancelled": N_("event cancelled"),
+    "invitation": N_("organizer invitation"),
 }
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
@@ -154,7 +156,12 @@ async def _registrations(store: Store, ids: list[int]) -> dict[int, Registration
 async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration | None,
                        event: Event | None) -> None:
     store, now, stats = res.store, res.now(), pass_.stats
-    reason = skip_reason(row, reg, event, now)
+    invitation = None
+    if row["kind"] == invitations.KIND:  # to a co-organizer, not to a registrant
+        invitation, reason = await invitations.for_delivery(store, row, now)
+        reason = reason or (None if event else "event gone")
+    else:
+        reason = skip_reason(row, reg, event, now)
     if reason:
         async with store.transaction() as tx:
             kept = await tx.deliveries.mark_final(row["id"], pass_.claim, "skipped", reason,
@@ -164,7 +171,7 @@ async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration
         else:
             _lost(stats, row, "skipped")
         return
-    assert reg is not None and event is not None  # skip_reason gave a reason otherwise
+    assert event is not None  # skip_reason / for_delivery gave a reason otherwise
     # The slot is held from the claim check until 'sent' is committed: at most
     # smtp_connections mails are ever accepted by the relay without being recorded,
     # which is the crash window the module docstring promises.
@@ -173,8 +180,12 @@ async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration
             if not await pass_.still_ours(res, row["id"]):
                 _lost(stats, row, "not sent")
                 return
-            msg = build(res, kind=row["kind"], event=event, reg=reg,
-                        message_id=row["message_id"], now=now)
+            if invitation is not None:
+                msg = invitations.build_mail(res, invitation, event, row["message_id"], now)
+            else:
+                assert reg is not None  # skip_reason gave a reason otherwise
+                msg = build(res, kind=row["kind"], event=event, reg=reg,
+                            message_id=row["message_id"], now=now)
             await res.mailer.send(msg)
         except MailError as exc:
             await _record_failure(res, pass_.claim, row, str(exc)[:500],

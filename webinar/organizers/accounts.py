@@ -15,6 +15,7 @@ from webinar.store.interface import Row, Store
 from webinar.validation import normalize_email
 
 SESSION_LIFETIME = timedelta(hours=12)
+MIN_PASSWORD, MAX_PASSWORD = 8, 1024
 _hasher = PasswordHasher()
 # Verifying against this when the email is unknown keeps the answer time the same.
 _DUMMY_HASH = _hasher.hash("not a password")
@@ -34,13 +35,21 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def hash_password(password: str) -> str:
+    """The argon2 hash of a new password; ValueError when it is too short or too long."""
+    if len(password) < MIN_PASSWORD:
+        raise ValueError("the password needs at least 8 characters")
+    if len(password) > MAX_PASSWORD:
+        raise ValueError("the password is too long")
+    return _hasher.hash(password)
+
+
 async def create(store: Store, now: datetime, email: str, password: str) -> Organizer:
     """Create an organizer, or set a new password for an existing one."""
-    if len(password) < 8:
-        raise ValueError("the password needs at least 8 characters")
+    password_hash = hash_password(password)
     address = normalize_email(email)
     async with store.transaction() as tx:
-        row = await tx.organizers.insert(address, _hasher.hash(password), to_db(now))
+        row = await tx.organizers.insert(address, password_hash, to_db(now))
     return Organizer.from_row(row)
 
 

@@ -1,5 +1,6 @@
-"""Organizer pages under /admin: sign-in, the events list, an event's registrations and mail,
-the attendance report and the import of a platform's attendance export."""
+"""Organizer pages under /admin: sign-in, an event's registrations and mail, the attendance
+report and the import of a platform's attendance export. The events list and the event
+forms are in webinar.web.admin_events."""
 
 from __future__ import annotations
 
@@ -27,10 +28,12 @@ SESSION_COOKIE = "admin_session"
 
 
 def setup(app: web.Application) -> None:
+    from webinar.web import admin_events  # it builds on this module
+
+    admin_events.setup(app)  # the events list (/admin/), create, edit, status, invitations
     app.router.add_get("/admin/login", login_page, name="admin_login")
     app.router.add_post("/admin/login", login)
     app.router.add_post("/admin/logout", logout)
-    app.router.add_get("/admin/", dashboard, name="admin")
     app.router.add_get("/admin", to_dashboard)
     app.router.add_get("/admin/events/{slug}", event_page, name="admin_event")
     app.router.add_get("/admin/events/{slug}/report", report_page, name="admin_report")
@@ -90,12 +93,19 @@ async def login(request: web.Request) -> web.Response:
         return render(request, "admin/login.html",
                       {**ctx, "error": _("Wrong email or password.")}, 401)
     throttle.succeeded(email, address)
+    raise await start_session(request, organizer, ctx["next"])
+
+
+async def start_session(request: web.Request, organizer: Organizer,
+                        next_url: str) -> web.HTTPSeeOther:
+    """Sign the organizer in: a new session and its cookie, on a redirect to `next_url`."""
+    res = resources(request)
     token = await organizers_service.open_session(res.store, res.now(), organizer)
-    response = web.HTTPSeeOther(ctx["next"])
+    response = web.HTTPSeeOther(next_url)
     response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="Lax", path="/admin",
                         secure=res.settings.base_url.startswith("https://"),
                         max_age=int(SESSION_LIFETIME.total_seconds()))
-    raise response
+    return response
 
 
 async def logout(request: web.Request) -> web.Response:
@@ -114,19 +124,6 @@ async def logout(request: web.Request) -> web.Response:
         response.del_cookie(SESSION_COOKIE, path="/admin")
     # No cookie sent (a cross-site post under SameSite=Lax): leave the browser's alone.
     raise response
-
-
-async def dashboard(request: web.Request) -> web.Response:
-    organizer = await _require(request)
-    managed = await events_service.managed_by(resources(request).store, organizer.id,
-                                              organizer.email)
-    items = [{"event": event, "confirmed": row["confirmed"], "waitlisted": row["waitlisted"]}
-             for event, row in managed]
-    _ = gettext(request)
-    return render(request, "admin/dashboard.html", {
-        "items": items,
-        "status_label": lambda code: _(events_service.STATUS_LABELS.get(code, code)),
-    })
 
 
 async def managed_event(request: web.Request) -> Event:

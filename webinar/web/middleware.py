@@ -87,9 +87,15 @@ async def error_middleware(request: web.Request, handler):
     except Conflict:
         return _error_response(request, 409, None)
     except Exception:
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception("unhandled error on %s %s", request.method, _route_of(request))
         return _error_response(request, 500, None)
     return response
+
+
+def _route_of(request: web.Request) -> str:
+    """The route's pattern ("/r/{token}"), never the path: paths carry personal tokens."""
+    info = request.match_info.route.resource
+    return info.canonical if info is not None else "(no route)"
 
 
 def _error_response(request: web.Request, status: int, exc: web.HTTPException | None):

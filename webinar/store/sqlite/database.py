@@ -25,6 +25,7 @@ from webinar.store.sqlite.attendance import AttendanceQueries
 from webinar.store.sqlite.connection import Conn, _open
 from webinar.store.sqlite.deliveries import DeliveryQueries
 from webinar.store.sqlite.events import EventQueries
+from webinar.store.sqlite.invitations import InvitationQueries
 from webinar.store.sqlite.log import LogQueries
 from webinar.store.sqlite.organizers import OrganizerQueries
 from webinar.store.sqlite.registrations import RegistrationQueries
@@ -45,6 +46,7 @@ class _Queries:
         self.organizers = OrganizerQueries(conn)
         self.log = LogQueries(conn)
         self.attendance = AttendanceQueries(conn)
+        self.invitations = InvitationQueries(conn)
 
 
 class SqliteTransaction(_Queries):

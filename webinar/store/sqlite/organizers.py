@@ -21,6 +21,14 @@ class OrganizerQueries:
         )
 
 
+    async def insert_new(self, email: str, password_hash: str, now: str) -> Row | None:
+        return await self._conn.fetchone(
+            "INSERT INTO organizers (email, password_hash, created_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (email) DO NOTHING RETURNING *",
+            (email, password_hash, now),
+        )
+
+
     async def by_email(self, email: str) -> Row | None:
         return await self._conn.fetchone("SELECT * FROM organizers WHERE email = ?", (email,))
 
