@@ -26,11 +26,12 @@ from webinar.clock import to_db
 from webinar.events.model import Event
 from webinar.i18n import N_
 from webinar.mail.compose import UnsafeAddress
-from webinar.mail.messages import build
 from webinar.mail.transport import MailError
 from webinar.registrations.model import Registration
 from webinar.runtime import Resources
 from webinar.store.interface import Row, Store
+from webinar.wrapup import mail as wrapup_mail
+from webinar.wrapup.service import FOLLOWUP_KINDS, ORGANIZER_KINDS
 
 log = logging.getLogger(__name__)
 _ADDRESS = re.compile(r"[^\s<>@\"']+@[^\s<>@\"']+")
@@ -50,6 +51,8 @@ KIND_LABELS = {
     "promoted": N_("seat freed up"), "cancelled": N_("cancellation"),
     "reminder": N_("reminder"), "update": N_("schedule change"),
     "resend": N_("links sent again"), "event_cancelled": N_("event cancelled"),
+    "report": N_("attendance report"), "thank_you": N_("thank-you"),
+    "sorry_missed": N_("sorry we missed you"),
 }
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
@@ -75,9 +78,13 @@ def retry_delay(attempts: int) -> timedelta:
 def skip_reason(row: Row, reg: Registration | None, event: Event | None,
                 now: datetime) -> str | None:
     """Why this mail should not go out now, or None to send it."""
+    kind = row["kind"]
+    if kind in ORGANIZER_KINDS:
+        if event is None:
+            return "event gone"
+        return "event cancelled" if event.status == "cancelled" else None
     if reg is None or event is None:
         return "registration gone"
-    kind = row["kind"]
     if kind == "reminder":
         if reg.status != "confirmed":
             return f"registration {reg.status}"
@@ -96,6 +103,11 @@ def skip_reason(row: Row, reg: Registration | None, event: Event | None,
             return "event already ended"
     elif kind == "waitlisted" and reg.status != "waitlisted":
         return f"registration {reg.status}"
+    elif kind in FOLLOWUP_KINDS:
+        if reg.status != "confirmed":
+            return f"registration {reg.status}"
+        if event.status == "cancelled":
+            return "event cancelled"
     return None
 
 
@@ -164,7 +176,7 @@ async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration
         else:
             _lost(stats, row, "skipped")
         return
-    assert reg is not None and event is not None  # skip_reason gave a reason otherwise
+    assert event is not None  # skip_reason gave a reason otherwise
     # The slot is held from the claim check until 'sent' is committed: at most
     # smtp_connections mails are ever accepted by the relay without being recorded,
     # which is the crash window the module docstring promises.
@@ -173,8 +185,7 @@ async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration
             if not await pass_.still_ours(res, row["id"]):
                 _lost(stats, row, "not sent")
                 return
-            msg = build(res, kind=row["kind"], event=event, reg=reg,
-                        message_id=row["message_id"], now=now)
+            msg = await wrapup_mail.message(res, row, event, reg, now)
             await res.mailer.send(msg)
         except MailError as exc:
             await _record_failure(res, pass_.claim, row, str(exc)[:500],
