@@ -180,13 +180,16 @@ async def release_followups(store: Store, event: Event, now: datetime, domain: s
                                                                    due_by):
             return None
         registrations = await tx.registrations.with_status(event.id, ("confirmed",))
+        stamp = to_db(now)
+        mails = []
         for reg in registrations:
-            kind = followup_kind(seen.registrations.get(reg["id"], NOBODY).attended)
             key = f"followup:{reg['id']}"
-            await tx.deliveries.plan(key=key, kind=kind, event_id=event.id,
-                                     registration_id=reg["id"], recipient=reg["email"],
-                                     due_at=to_db(now), message_id=message_id(key, domain),
-                                     now=to_db(now), sequence=current.sequence)
+            mails.append({
+                "key": key, "event_id": event.id, "registration_id": reg["id"],
+                "kind": followup_kind(seen.registrations.get(reg["id"], NOBODY).attended),
+                "recipient": reg["email"], "due_at": stamp, "now": stamp,
+                "message_id": message_id(key, domain), "sequence": current.sequence})
+        await tx.deliveries.plan_many(mails)
     return len(registrations)
 
 
