@@ -14,6 +14,7 @@ from webinar.links import mail_domain
 from webinar.mail.delivery import RunStats, deliver_due
 from webinar.mail.planner import PLAN_BATCH, plan_from_log
 from webinar.runtime import Resources
+from webinar.wrapup import service as wrapup
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +80,11 @@ class Runner:
         # next pass (the nudge asks for it), so a burst of sign-ups cannot starve delivery.
         while await plan_from_log(self.res.store, self.res.now(), domain) == PLAN_BATCH:
             pass
+        # Wrap-ups: plan them from the log, then run the steps that are due (they plan
+        # their mail in deliveries, sent just below).
+        while await wrapup.plan_from_log(self.res.store, self.res.now()) == wrapup.PLAN_BATCH:
+            pass
+        await wrapup.run_due(self.res.store, self.res.now(), domain)
         while True:
             stats = await deliver_due(self.res)
             for name in ("claimed", "sent", "skipped", "retried", "failed"):

@@ -26,12 +26,13 @@ from webinar.clock import to_db
 from webinar.events.model import Event
 from webinar.i18n import N_
 from webinar.mail.compose import UnsafeAddress
-from webinar.mail.messages import build
 from webinar.mail.transport import MailError
 from webinar.organizers import invitations
 from webinar.registrations.model import Registration
 from webinar.runtime import Resources
 from webinar.store.interface import Row, Store
+from webinar.wrapup import mail as wrapup_mail
+from webinar.wrapup.service import FOLLOWUP_KINDS, ORGANIZER_KINDS
 
 log = logging.getLogger(__name__)
 _ADDRESS = re.compile(r"[^\s<>@\"']+@[^\s<>@\"']+")
@@ -52,6 +53,8 @@ KIND_LABELS = {
     "reminder": N_("reminder"), "update": N_("schedule change"),
     "resend": N_("links sent again"), "event_cancelled": N_("event cancelled"),
     "invitation": N_("organizer invitation"),
+    "report": N_("attendance report"), "thank_you": N_("thank-you"),
+    "sorry_missed": N_("sorry we missed you"),
 }
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
@@ -77,9 +80,13 @@ def retry_delay(attempts: int) -> timedelta:
 def skip_reason(row: Row, reg: Registration | None, event: Event | None,
                 now: datetime) -> str | None:
     """Why this mail should not go out now, or None to send it."""
+    kind = row["kind"]
+    if kind in ORGANIZER_KINDS:
+        if event is None:
+            return "event gone"
+        return "event cancelled" if event.status == "cancelled" else None
     if reg is None or event is None:
         return "registration gone"
-    kind = row["kind"]
     if kind == "reminder":
         if reg.status != "confirmed":
             return f"registration {reg.status}"
@@ -98,6 +105,11 @@ def skip_reason(row: Row, reg: Registration | None, event: Event | None,
             return "event already ended"
     elif kind == "waitlisted" and reg.status != "waitlisted":
         return f"registration {reg.status}"
+    elif kind in FOLLOWUP_KINDS:
+        if reg.status != "confirmed":
+            return f"registration {reg.status}"
+        if event.status == "cancelled":
+            return "event cancelled"
     return None
 
 
@@ -183,9 +195,7 @@ async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration
             if invitation is not None:
                 msg = invitations.build_mail(res, invitation, event, row["message_id"], now)
             else:
-                assert reg is not None  # skip_reason gave a reason otherwise
-                msg = build(res, kind=row["kind"], event=event, reg=reg,
-                            message_id=row["message_id"], now=now)
+                msg = await wrapup_mail.message(res, row, event, reg, now)
             await res.mailer.send(msg)
         except MailError as exc:
             await _record_failure(res, pass_.claim, row, str(exc)[:500],

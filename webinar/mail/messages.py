@@ -24,6 +24,8 @@ SUBJECTS = {
     "update": N_("New date and time: %(title)s"),
     "resend": N_("Your links for %(title)s"),
     "event_cancelled": N_("Event cancelled: %(title)s"),
+    "thank_you": N_("Thank you for attending %(title)s"),
+    "sorry_missed": N_("We missed you at %(title)s"),
 }
 
 INTROS = {
@@ -49,10 +51,18 @@ INTROS = {
     "event_cancelled": [N_("The organizers have cancelled %(title)s."),
                         N_("We are sorry for the inconvenience. Nothing else is needed "
                            "from you.")],
+    "thank_you": [N_("Thank you for attending %(title)s."),
+                  N_("We hope it was useful, and we would be glad to see you at the next "
+                     "forum.")],
+    "sorry_missed": [N_("We are sorry we missed you at %(title)s."),
+                     N_("We hope to see you at the next forum.")],
 }
+RECORDING_NOTE = N_("The recording is available at the link below.")
 
 WITH_JOIN = {"confirmation", "promoted", "reminder", "update", "resend"}
 WITH_INVITE = {"confirmation", "promoted", "update", "resend"}
+# Follow-ups after the event: with the recording link when there is one.
+WITH_RECORDING = {"thank_you", "sorry_missed"}
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,8 @@ class Link:
 
 
 def build(res: Resources, *, kind: str, event: Event, reg: Registration, message_id: str,
-          now: datetime) -> EmailMessage:
+          now: datetime, attachments: list[Attachment] | None = None) -> EmailMessage:
+    """The mail of this kind to this registrant; `attachments` go after the invite."""
     lang = reg.language
     t = translations(lang)
     _ = t.gettext
@@ -72,6 +83,10 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
     join, manage = join_link(settings, reg), manage_link(settings, reg)
 
     links: list[Link] = []
+    paragraphs = [_(p) % values for p in INTROS[kind]]
+    if kind in WITH_RECORDING and event.recording_url:
+        links.append(Link(_("Watch the recording"), event.recording_url))
+        paragraphs.append(_(RECORDING_NOTE))
     if kind in WITH_JOIN and reg.status == "confirmed":
         links.append(Link(_("Join the event"), join))
     if kind == "cancelled":
@@ -82,7 +97,7 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
     ctx = {
         "_": _, "lang": lang, "kind": kind, "event": event, "reg": reg,
         "greeting": _("Hello %(name)s,") % values,
-        "paragraphs": [_(p) % values for p in INTROS[kind]],
+        "paragraphs": paragraphs,
         "links": links,
         "when": when,
         "ends": format_when(event.ends_at, event.timezone, lang),
@@ -92,12 +107,13 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
     }
     text = res.templates.get_template("emails/message.txt").render(ctx)
     html = res.templates.get_template("emails/message.html").render(ctx)
-    attachments = []
+    attachments = list(attachments or [])
     if (kind in WITH_INVITE and reg.status == "confirmed") or kind == "event_cancelled":
         ics = invite(event, reg, join_link=join, manage_link=manage, now=now,
                      domain=mail_domain(settings), cancelled=kind == "event_cancelled")
         method = "CANCEL" if kind == "event_cancelled" else "PUBLISH"
-        attachments.append(Attachment("invite.ics", "text/calendar", ics, {"method": method}))
+        attachments.insert(0, Attachment("invite.ics", "text/calendar", ics,
+                                          {"method": method}))
     return compose(
         sender=settings.mail_from, to_name=reg.name, to_addr=reg.email,
         subject=_(SUBJECTS[kind]) % values, text=text, html=html, message_id=message_id,

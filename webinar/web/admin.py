@@ -23,6 +23,7 @@ from webinar.web.keys import CSRF, LOGIN_THROTTLE
 from webinar.web.queries import AttendanceImportQuery
 from webinar.web.responses import gettext, lang, read_form, read_multipart, render, resources
 from webinar.web.security import client_address
+from webinar.wrapup import service as wrapup_service
 
 SESSION_COOKIE = "admin_session"
 
@@ -39,6 +40,8 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/admin/events/{slug}/report", report_page, name="admin_report")
     app.router.add_post("/admin/events/{slug}/attendance/import", import_attendance,
                         name="admin_import")
+    from webinar.web import admin_wrapup  # it imports this module's helpers
+    admin_wrapup.setup(app)
 
 
 async def to_dashboard(request: web.Request) -> web.Response:
@@ -153,6 +156,8 @@ async def event_page(request: web.Request) -> web.Response:
         "status_label": lambda code: _(deliveries_service.STATUS_LABELS.get(code, code)),
         "kind_label": lambda code: _(deliveries_service.KIND_LABELS.get(code, code)),
         "local": lambda text: format_short(from_db(text), event.timezone, lang(request)),
+        "wrapup": await wrapup_service.state(res.store, event), "now": res.now(),
+        "request_wrapup": request.query.get("wrapup"),
     })
 
 

@@ -52,6 +52,8 @@ def setup(app: web.Application) -> None:
                        name="api_registrations")
     app.router.add_post("/api/v1/events/{slug}/attendance/import", import_attendance)
     app.router.add_get("/api/v1/events/{slug}/report", get_report)
+    from webinar.web import api_wrapup  # it imports this module's helpers
+    api_wrapup.setup(app)
 
 
 async def openapi(request: web.Request) -> web.Response:

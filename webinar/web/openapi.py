@@ -59,6 +59,23 @@ EVENT = {
 }
 
 
+WRAPUP_STATE = {
+    "type": "object",
+    "description": "the event's wrap-up: report and follow-ups, due and sent (UTC times)",
+    "properties": {
+        "planned": {"type": "boolean"}, "skipped": {"type": ["string", "null"]},
+        "report_due_at": {"type": ["string", "null"], "format": "date-time"},
+        "report_ran_at": {"type": ["string", "null"], "format": "date-time"},
+        "followups_due_at": {"type": ["string", "null"], "format": "date-time"},
+        "followups_held": {"type": "boolean"},
+        "followups_released_at": {"type": ["string", "null"], "format": "date-time"},
+        "followups_released_by": {"type": ["string", "null"], "enum": ["schedule", "organizer",
+                                                                    None]},
+        "report_sends": {"type": "integer"},
+    },
+}
+
+
 IMPORT_ANSWER = {
     "type": "object",
     "required": ["source", "rows", "matched", "walk_ins", "intervals_added", "skipped",
@@ -363,6 +380,42 @@ def _document(base_url: str) -> dict:
                                 "content": _json("Report")},
                         "401": _error("no valid token"),
                         "403": _error("not an organizer of this event"), **COMMON_ERRORS},
+                },
+            },
+            "/api/v1/events/{slug}/followups": {
+                "parameters": [SLUG_PARAM],
+                "post": {
+                    "summary": "Send the wrap-up's follow-ups now (thank-you to those who "
+                               "attended, sorry-we-missed-you to the others), once; for an "
+                               "event whose attendance comes from an export they are held "
+                               "until this or three days after the end",
+                    "security": bearer,
+                    "responses": {
+                        "200": {"description": "planned", "content": {"application/json": {
+                            "schema": {"type": "object", "required": ["planned", "wrapup"],
+                                       "properties": {"planned": {"type": "integer"},
+                                                      "wrapup": WRAPUP_STATE}}}}},
+                        "401": _error("no valid token"),
+                        "403": _error("not an organizer of this event"),
+                        "409": _error("not_ended, or already_sent"), **COMMON_ERRORS},
+                },
+            },
+            "/api/v1/events/{slug}/report/send": {
+                "parameters": [SLUG_PARAM],
+                "post": {
+                    "summary": "Mail the attendance report to the organizers again (a new "
+                               "mail at each call, with the numbers as they are now)",
+                    "security": bearer,
+                    "responses": {
+                        "202": {"description": "planned", "content": {"application/json": {
+                            "schema": {"type": "object", "required": ["sending", "recipients"],
+                                       "properties": {
+                                           "sending": {"type": "integer"},
+                                           "recipients": {"type": "array",
+                                                          "items": {"type": "string"}}}}}}},
+                        "401": _error("no valid token"),
+                        "403": _error("not an organizer of this event"),
+                        "409": _error("not_ended, or not_planned"), **COMMON_ERRORS},
                 },
             },
             "/api/v1/webhooks/zoom": {"post": ZOOM_WEBHOOK},

@@ -29,6 +29,7 @@ from webinar.store.sqlite.invitations import InvitationQueries
 from webinar.store.sqlite.log import LogQueries
 from webinar.store.sqlite.organizers import OrganizerQueries
 from webinar.store.sqlite.registrations import RegistrationQueries
+from webinar.store.sqlite.wrapups import WrapupQueries
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ class _Queries:
         self.log = LogQueries(conn)
         self.attendance = AttendanceQueries(conn)
         self.invitations = InvitationQueries(conn)
+        self.wrapups = WrapupQueries(conn)
 
 
 class SqliteTransaction(_Queries):

@@ -27,6 +27,20 @@ class DeliveryQueries:
         return count > 0
 
 
+    async def plan_many(self, mails: list[dict]) -> None:
+        """`plan` for many mails in one statement (a wrap-up's follow-ups: one per
+        registrant); each dict has plan's keyword arguments."""
+        await self._conn.executemany(
+            "INSERT INTO deliveries (key, kind, event_id, registration_id, recipient, detail,"
+            " sequence, status, due_at, next_attempt_at, message_id, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)"
+            " ON CONFLICT (key) DO NOTHING",
+            [(m["key"], m["kind"], m["event_id"], m["registration_id"], m["recipient"],
+              m.get("detail", ""), m.get("sequence", 0), m["due_at"], m["due_at"],
+              m["message_id"], m["now"], m["now"]) for m in mails],
+        )
+
+
     async def revive_skipped(self, key: str, due_at: str, now: str) -> None:
         """A reminder skipped earlier (cancelled, then registered again) becomes due again."""
         await self._conn.execute(

@@ -33,6 +33,11 @@ class OrganizerQueries:
         return await self._conn.fetchone("SELECT * FROM organizers WHERE email = ?", (email,))
 
 
+    async def by_id(self, organizer_id: int) -> Row | None:
+        return await self._conn.fetchone("SELECT * FROM organizers WHERE id = ?",
+                                         (organizer_id,))
+
+
     async def set_password_hash(self, organizer_id: int, password_hash: str) -> None:
         await self._conn.execute("UPDATE organizers SET password_hash = ? WHERE id = ?",
                          (password_hash, organizer_id))
