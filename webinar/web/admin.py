@@ -126,6 +126,7 @@ async def dashboard(request: web.Request) -> web.Response:
     return render(request, "admin/dashboard.html", {
         "items": items,
         "status_label": lambda code: _(events_service.STATUS_LABELS.get(code, code)),
+        "short": lambda moment, tz: format_short(moment, tz, lang(request)),
     })
 
 
