@@ -12,6 +12,7 @@ import pytest
 from tests.browser.conftest import Tab
 from webinar.demo import EMAIL, PASSWORD, PAST_SLUG, SLUG
 from webinar.organizers import accounts as organizers
+from webinar.web.keys import RESOURCES
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,8 @@ def test_sign_in_create_an_event_and_read_its_report(tab: Tab):
 
     # An event created through the API (the organizers' way to create one) is listed.
     server = tab.server
-    token = server.call(organizers.create_token(_store(server), datetime.now(UTC), EMAIL))
+    store = server.runner.app[RESOURCES].store
+    token = server.call(organizers.create_token(store, datetime.now(UTC), EMAIL))
     starts = datetime.now(UTC) + timedelta(days=30)
     slug = f"seminario-{tab.label}"
     created = page.request.post(server.url + "/api/v1/events", headers={
@@ -55,9 +57,3 @@ def test_sign_in_create_an_event_and_read_its_report(tab: Tab):
     tab.goto(f"/admin/events/{SLUG}/live")
     assert page.locator("#live-present").count() == 1
     tab.check("live")
-
-
-def _store(server):
-    from webinar.web.keys import RESOURCES
-
-    return server.runner.app[RESOURCES].store
