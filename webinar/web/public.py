@@ -10,7 +10,7 @@ from webinar.attendance import service as attendance_service
 from webinar.errors import EventNotFound, RegistrationClosed, RegistrationNotFound
 from webinar.events import service as events_service
 from webinar.events.model import Event
-from webinar.i18n import LANGUAGE_COOKIE, countries
+from webinar.i18n import LANGUAGE_COOKIE, LANGUAGES, countries
 from webinar.links import join_link, mail_domain, manage_link
 from webinar.mail.calendar import invite
 from webinar.registrations import service as registration_service
@@ -32,6 +32,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/events/{slug}", event_page, name="event")
     app.router.add_post("/events/{slug}/register", register)
+    app.router.add_get("/events/{slug}/register", register_get)
     app.router.add_get("/r/{token}", manage_page, name="manage")
     app.router.add_get("/r/{token}/calendar.ics", calendar_file)
     app.router.add_get("/r/{token}/cancel", cancel_page, name="cancel")
@@ -89,11 +90,27 @@ async def _form_again(request: web.Request, event: Event, form: dict, errors: di
     return render(request, "event.html", ctx, status=status)
 
 
+async def register_get(request: web.Request) -> web.Response:
+    """The form's action opened as a page (a reload, a link copied from the address bar):
+    the event page, in the language asked for, rather than a 405."""
+    event = await _public_event(request)
+    target = request.app.router["event"].url_for(slug=event.slug)
+    if request.query.get("lang") in LANGUAGES:
+        target = target.with_query(lang=request.query["lang"])
+    raise web.HTTPSeeOther(target)
+
+
 async def register(request: web.Request) -> web.Response:
     res = resources(request)
     event = await _public_event(request)
-    _ = gettext(request)
     form = await read_form(request)
+    switch = form.get("switch_language")
+    if switch in LANGUAGES:
+        # The form again in the other language, as typed, nothing validated or stored;
+        # the choice sticks like the header link's (cookie), and no input enters a URL.
+        request[LANG] = request[LANG_CHOSEN] = switch
+        return await _form_again(request, event, form | {"language": switch}, {}, 200)
+    _ = gettext(request)
     allowed, wait = request.app[RATE_LIMITER].allow(client_address(request))
     if not allowed:
         response = await _form_again(
