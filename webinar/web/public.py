@@ -189,9 +189,14 @@ async def calendar_file(request: web.Request) -> web.Response:
     })
 
 
-def _cancel_form(request: web.Request, reg: Registration, event: Event,
-                 expired: bool = False) -> web.Response:
-    return render(request, "cancel.html", {"event": event, "reg": reg, "expired": expired},
+async def _cancel_form(request: web.Request, reg: Registration, event: Event,
+                       expired: bool = False) -> web.Response:
+    # "Your seat goes to the next person": only for a seat holder, with someone waiting.
+    seat_passes_on = reg.status == "confirmed" and (
+        await events_service.registration_counts(resources(request).store, event)
+    )["waitlisted"] > 0
+    return render(request, "cancel.html", {"event": event, "reg": reg, "expired": expired,
+                                           "seat_passes_on": seat_passes_on},
                   status=400 if expired else 200, headers={"Cache-Control": "no-store"})
 
 
@@ -200,7 +205,7 @@ async def cancel_page(request: web.Request) -> web.Response:
     reg, event = await _by_token(request)
     if reg.status == "cancelled" or resources(request).now() >= event.ends_at:
         raise web.HTTPSeeOther(request.app.router["manage"].url_for(token=reg.token))
-    return _cancel_form(request, reg, event)
+    return await _cancel_form(request, reg, event)
 
 
 async def cancel(request: web.Request) -> web.Response:
@@ -209,7 +214,7 @@ async def cancel(request: web.Request) -> web.Response:
     form = await read_form(request)
     if not request.app[CSRF].valid(request, form.get("csrf_token")):
         # Say so, and offer the button again with a fresh token; nothing changed.
-        return _cancel_form(request, reg, event, expired=True)
+        return await _cancel_form(request, reg, event, expired=True)
     await registration_service.cancel(res.store, res.now(), event, reg.token)
     res.nudge()
     raise web.HTTPSeeOther(
