@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from webinar.i18n import LANGUAGE_COOKIE, format_when, translations
+from webinar.i18n import LANGUAGE_COOKIE, format_span, format_when, translations
 from webinar.runtime import Resources
 from webinar.web.keys import CSRF, RESOURCES
 from webinar.web.request_keys import LANG, LANG_CHOSEN
@@ -45,6 +45,8 @@ def render(request: web.Request, template: str, context: dict[str, Any] | None =
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf.token_for(request),
         "when": lambda moment, tz: format_when(moment, tz, language),
+        "span": lambda event: format_span(event.starts_at, event.ends_at, event.timezone,
+                                          language),
         "base_url": res.settings.base_url,
     }
     ctx.update(context or {})
