@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
         client_max_size=MAX_BODY,
         middlewares=[headers_middleware, language_middleware, error_middleware],
     )
+    settings.org_logo_data_uri()  # a logo that is too big or not an image stops the start
     secret = settings.ensure_secret_key()
     app[CSRF] = Csrf(secret, secure_cookie=settings.base_url.startswith("https://"))
     app[RATE_LIMITER] = RateLimiter(*parse_rate(settings.rate_limit))

@@ -16,7 +16,10 @@ from webinar.registrations.model import Registration
 
 
 def invite(event: Event, registration: Registration, *, join_link: str, manage_link: str,
-           now: datetime, domain: str, cancelled: bool = False) -> bytes:
+           now: datetime, domain: str, cancelled: bool = False,
+           organizer_name: str | None = None, organizer_email: str | None = None) -> bytes:
+    """The invite. ORGANIZER is `organizer_email` (else the event's first organizer) with
+    `organizer_name` as its CN (else the event's title)."""
     cal = Calendar()
     cal.add("prodid", "-//webinar//registration//ES")
     cal.add("version", "2.0")
@@ -36,9 +39,10 @@ def invite(event: Event, registration: Registration, *, join_link: str, manage_l
     item.add("location", join_link)
     item.add("url", join_link)
     item.add("status", "CANCELLED" if cancelled or event.status == "cancelled" else "CONFIRMED")
-    if event.organizer_emails:
-        organizer = vCalAddress(f"mailto:{event.organizer_emails[0]}")
-        organizer.params["cn"] = vText(event.title[:60])
+    address = organizer_email or (event.organizer_emails[0] if event.organizer_emails else None)
+    if address:
+        organizer = vCalAddress(f"mailto:{address}")
+        organizer.params["cn"] = vText((organizer_name or event.title)[:100])
         item.add("organizer", organizer)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")

@@ -11,6 +11,7 @@ from webinar.errors import EventNotFound, RegistrationClosed, RegistrationNotFou
 from webinar.events import service as events_service
 from webinar.events.model import Event
 from webinar.i18n import LANGUAGE_COOKIE, LANGUAGES, countries
+from webinar.identity import host_for
 from webinar.links import join_link, mail_domain, manage_link
 from webinar.mail.calendar import invite
 from webinar.registrations import service as registration_service
@@ -180,9 +181,11 @@ async def manage_page(request: web.Request) -> web.Response:
 async def calendar_file(request: web.Request) -> web.Response:
     reg, event = await _by_token(request)
     res = resources(request)
+    host = host_for(res.settings, event)
     body = invite(event, reg, join_link=join_link(res.settings, reg),
                   manage_link=manage_link(res.settings, reg), now=res.now(),
-                  domain=mail_domain(res.settings), cancelled=reg.status == "cancelled")
+                  domain=mail_domain(res.settings), cancelled=reg.status == "cancelled",
+                  organizer_name=host.name, organizer_email=host.contact)
     return web.Response(body=body, content_type="text/calendar", charset="utf-8", headers={
         "Content-Disposition": f'attachment; filename="{event.slug}.ics"',
         "Cache-Control": "no-store",
