@@ -96,11 +96,13 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
     text = res.templates.get_template("emails/message.txt").render(ctx)
     html = res.templates.get_template("emails/message.html").render(ctx)
     attachments = []
-    if (kind in WITH_INVITE and reg.status == "confirmed") or kind == "event_cancelled":
+    # The person's own cancellation takes the entry out of their calendar too.
+    removes = kind in ("event_cancelled", "cancelled")
+    if (kind in WITH_INVITE and reg.status == "confirmed") or removes:
         ics = invite(event, reg, join_link=join, manage_link=manage, now=now,
-                     domain=mail_domain(settings), cancelled=kind == "event_cancelled",
+                     domain=mail_domain(settings), cancelled=removes,
                      organizer_name=host.name, organizer_email=host.contact)
-        method = "CANCEL" if kind == "event_cancelled" else "PUBLISH"
+        method = "CANCEL" if removes else "PUBLISH"
         attachments.append(Attachment("invite.ics", "text/calendar", ics, {"method": method}))
     return compose(
         sender=settings.mail_from, sender_name=host.name, to_name=reg.name, to_addr=reg.email,

@@ -12,8 +12,8 @@ from webinar.events import service as events_service
 from webinar.events.model import Event
 from webinar.i18n import LANGUAGE_COOKIE, LANGUAGES, countries
 from webinar.identity import host_for
-from webinar.links import join_link, mail_domain, manage_link
-from webinar.mail.calendar import invite
+from webinar.links import event_link, join_link, mail_domain, manage_link
+from webinar.mail.calendar import google_link, invite, outlook_link
 from webinar.registrations import service as registration_service
 from webinar.registrations.fields import RegistrationIn
 from webinar.registrations.model import Registration
@@ -174,6 +174,8 @@ async def manage_page(request: web.Request) -> web.Response:
         "just_cancelled": request.query.get("cancelled") == "1",
         "ended": res.now() >= event.ends_at,
         "can_reregister": event.accepts_registrations(res.now()),
+        "google_link": google_link(event, event_link(res.settings, event.slug)),
+        "outlook_link": outlook_link(event, event_link(res.settings, event.slug)),
     }
     return render(request, "manage.html", ctx, headers={"Cache-Control": "no-store"})
 
