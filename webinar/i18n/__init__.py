@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -92,6 +92,15 @@ def format_duration_short(start: datetime, end: datetime) -> str:
     minutes = max(0, int((end - start).total_seconds() // 60))
     hours, mins = divmod(minutes, 60)
     parts = ([f"{hours} h"] if hours else []) + ([f"{mins} min"] if mins or not hours else [])
+    return " ".join(parts)
+
+
+def format_time_left(left: timedelta) -> str:
+    """'2 d 23 h 45 min', '5 min': time left, rounded up to the minute (never '0 min')."""
+    minutes = max(1, -(-int(left.total_seconds()) // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "min")) if n]
     return " ".join(parts)
 
 

@@ -10,7 +10,7 @@ from webinar.attendance import service as attendance_service
 from webinar.errors import EventNotFound, RegistrationClosed, RegistrationNotFound
 from webinar.events import service as events_service
 from webinar.events.model import Event
-from webinar.i18n import LANGUAGE_COOKIE, LANGUAGES, countries
+from webinar.i18n import LANGUAGE_COOKIE, LANGUAGES, countries, format_time_left
 from webinar.identity import host_for
 from webinar.links import event_link, join_link, mail_domain, manage_link
 from webinar.mail.calendar import google_link, invite, outlook_link
@@ -247,5 +247,7 @@ async def join(request: web.Request) -> web.Response:
     if decision.enters and event.join_url:  # decide() never enters without a link
         raise web.HTTPSeeOther(event.join_url, headers=no_store)
     # "Try again" goes to the join token's link, never echoing a (legacy) manage token.
-    return render(request, "join.html", {"event": event, "state": decision.state,
-                                         "retry": f"/j/{reg.join_token}"}, headers=no_store)
+    return render(request, "join.html", {
+        "event": event, "state": decision.state, "retry": f"/j/{reg.join_token}",
+        "doors_open_in": format_time_left(event.doors_open_at() - now),
+    }, headers=no_store)
