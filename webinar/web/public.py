@@ -15,7 +15,7 @@ from webinar.identity import host_for
 from webinar.links import event_link, join_link, mail_domain, manage_link
 from webinar.mail.calendar import google_link, invite, outlook_link
 from webinar.registrations import service as registration_service
-from webinar.registrations.fields import RegistrationIn
+from webinar.registrations.fields import DetailsIn, RegistrationIn
 from webinar.registrations.model import Registration
 from webinar.validation import field_errors
 from webinar.web import watch
@@ -38,6 +38,8 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/r/{token}/calendar.ics", calendar_file)
     app.router.add_get("/r/{token}/cancel", cancel_page, name="cancel")
     app.router.add_post("/r/{token}/cancel", cancel)
+    app.router.add_get("/r/{token}/details", details_page, name="details")
+    app.router.add_post("/r/{token}/details", update_details)
     app.router.add_get("/j/{join_token}", join)
 
 
@@ -172,6 +174,7 @@ async def manage_page(request: web.Request) -> web.Response:
         "sector_label": event.sector_label(reg.sector, lang(request)),
         "welcome": request.query.get("welcome") == "1",
         "just_cancelled": request.query.get("cancelled") == "1",
+        "just_updated": request.query.get("updated") == "1",
         "ended": res.now() >= event.ends_at,
         "can_reregister": event.accepts_registrations(res.now()),
         "google_link": google_link(event, event_link(res.settings, event.slug)),
@@ -224,6 +227,44 @@ async def cancel(request: web.Request) -> web.Response:
     res.nudge()
     raise web.HTTPSeeOther(
         request.app.router["manage"].url_for(token=reg.token).with_query(cancelled="1"))
+
+
+DETAIL_FORM_FIELDS = ("name", "organization", "position", "language")
+
+
+def _details_form(request: web.Request, reg: Registration, event: Event, form: dict,
+                  errors: dict, status: int = 200, notice: str | None = None) -> web.Response:
+    return render(request, "details.html", {
+        "event": event, "reg": reg, "form": form, "errors": errors, "notice": notice,
+    }, status=status, headers={"Cache-Control": "no-store"})
+
+
+async def details_page(request: web.Request) -> web.Response:
+    """Correct one's name, organization, position or language (not a reason to cancel)."""
+    reg, event = await _by_token(request)
+    if reg.status == "cancelled":
+        raise web.HTTPSeeOther(request.app.router["manage"].url_for(token=reg.token))
+    form = {f: getattr(reg, f) for f in DETAIL_FORM_FIELDS}
+    return _details_form(request, reg, event, form, {})
+
+
+async def update_details(request: web.Request) -> web.Response:
+    reg, event = await _by_token(request)
+    res = resources(request)
+    _ = gettext(request)
+    form = await read_form(request)
+    kept = {f: form.get(f, "") for f in DETAIL_FORM_FIELDS}
+    if not request.app[CSRF].valid(request, form.get("csrf_token")):
+        return _details_form(request, reg, event, kept, {}, 400, notice=_(
+            "This form has expired. Please check your details and send it again."))
+    try:
+        data = DetailsIn.model_validate(form)
+    except ValidationError as exc:
+        return _details_form(request, reg, event, kept, field_errors(exc, _), 422,
+                             notice=_("Please correct the fields marked below."))
+    await registration_service.update_details(res.store, res.now(), reg.token, data)
+    raise web.HTTPSeeOther(
+        request.app.router["manage"].url_for(token=reg.token).with_query(updated="1"))
 
 
 async def join(request: web.Request) -> web.Response:
