@@ -175,6 +175,7 @@ async def manage_page(request: web.Request) -> web.Response:
         "welcome": request.query.get("welcome") == "1",
         "just_cancelled": request.query.get("cancelled") == "1",
         "just_updated": request.query.get("updated") == "1",
+        "place_in_line": await registration_service.waitlist_position(res.store, reg),
         "ended": res.now() >= event.ends_at,
         "can_reregister": event.accepts_registrations(res.now()),
         "google_link": google_link(event, event_link(res.settings, event.slug)),
