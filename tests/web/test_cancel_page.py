@@ -32,7 +32,7 @@ async def test_manage_page_links_to_a_confirmation_page(client):
     assert f'href="{manage_url}"' in html  # and a way back that cancels nothing
     assert "<script" not in html
     es = await (await client.get(f"{manage_url}/cancel?lang=es")).text()
-    assert f"¿Cancelar su lugar en {event['title']}?" in es
+    assert f"¿Cancelar su lugar en “{event['title']}”?" in es
     assert _status(client) == "confirmed"  # looking is not cancelling
 
 
