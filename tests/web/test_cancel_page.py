@@ -50,7 +50,8 @@ async def test_the_confirmation_form_cancels_at_once(client):
 
 async def test_an_expired_form_says_so_and_offers_the_button_again(client):
     _event, manage_url = await _registered(client)
-    client.session.cookie_jar.clear()  # e.g. the browser dropped the cookie: token expired
+    # A token from an older cookie (the browser replaced it since): expired. (With no
+    # cookie at all the page says cookies are needed: tests/web/test_cookies_blocked.py.)
     resp = await client.post(f"{manage_url}/cancel?lang=en", allow_redirects=False,
                              data={"csrf_token": "0" * 64})
     assert resp.status in (400, 403)

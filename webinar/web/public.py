@@ -21,7 +21,7 @@ from webinar.validation import field_errors
 from webinar.web import watch
 from webinar.web.keys import CSRF, RATE_LIMITER
 from webinar.web.request_keys import LANG, LANG_CHOSEN
-from webinar.web.responses import gettext, lang, read_form, render, resources
+from webinar.web.responses import form_refusal, gettext, lang, read_form, render, resources
 from webinar.web.security import HONEYPOT_FIELD, client_address
 
 FORM_FIELDS = ("name", "email", "organization", "position", "sector", "country", "language",
@@ -125,10 +125,10 @@ async def register(request: web.Request) -> web.Response:
     if form.get(HONEYPOT_FIELD):
         return await _form_again(request, event, form, {}, 400,
                                  notice=_("Please leave the last field empty."))
-    if not request.app[CSRF].valid(request, form.get("csrf_token")):
-        return await _form_again(
-            request, event, form, {}, 400,
-            notice=_("This form has expired. Please check your details and send it again."))
+    refusal = form_refusal(request, form.get("csrf_token"), _(
+        "This form has expired. Please check your details and send it again."))
+    if refusal:
+        return await _form_again(request, event, form, {}, 400, notice=refusal)
     form.setdefault("language", lang(request))
     try:
         data = RegistrationIn.model_validate(form, context={"sectors": event.sector_codes})
@@ -199,14 +199,14 @@ async def calendar_file(request: web.Request) -> web.Response:
 
 
 async def _cancel_form(request: web.Request, reg: Registration, event: Event,
-                       expired: bool = False) -> web.Response:
+                       refusal: str | None = None) -> web.Response:
     # "Your seat goes to the next person": only for a seat holder, with someone waiting.
     seat_passes_on = reg.status == "confirmed" and (
         await events_service.registration_counts(resources(request).store, event)
     )["waitlisted"] > 0
-    return render(request, "cancel.html", {"event": event, "reg": reg, "expired": expired,
+    return render(request, "cancel.html", {"event": event, "reg": reg, "refusal": refusal,
                                            "seat_passes_on": seat_passes_on},
-                  status=400 if expired else 200, headers={"Cache-Control": "no-store"})
+                  status=400 if refusal else 200, headers={"Cache-Control": "no-store"})
 
 
 async def cancel_page(request: web.Request) -> web.Response:
@@ -221,9 +221,12 @@ async def cancel(request: web.Request) -> web.Response:
     reg, event = await _by_token(request)
     res = resources(request)
     form = await read_form(request)
-    if not request.app[CSRF].valid(request, form.get("csrf_token")):
+    _ = gettext(request)
+    refusal = form_refusal(request, form.get("csrf_token"), _(
+        "This form has expired. If you still want to cancel, press the button again."))
+    if refusal:
         # Say so, and offer the button again with a fresh token; nothing changed.
-        return await _cancel_form(request, reg, event, expired=True)
+        return await _cancel_form(request, reg, event, refusal)
     await registration_service.cancel(res.store, res.now(), event, reg.token)
     res.nudge()
     raise web.HTTPSeeOther(
@@ -255,9 +258,10 @@ async def update_details(request: web.Request) -> web.Response:
     _ = gettext(request)
     form = await read_form(request)
     kept = {f: form.get(f, "") for f in DETAIL_FORM_FIELDS}
-    if not request.app[CSRF].valid(request, form.get("csrf_token")):
-        return _details_form(request, reg, event, kept, {}, 400, notice=_(
-            "This form has expired. Please check your details and send it again."))
+    refusal = form_refusal(request, form.get("csrf_token"), _(
+        "This form has expired. Please check your details and send it again."))
+    if refusal:
+        return _details_form(request, reg, event, kept, {}, 400, notice=refusal)
     try:
         data = DetailsIn.model_validate(form)
     except ValidationError as exc:

@@ -61,6 +61,20 @@ def render(request: web.Request, template: str, context: dict[str, Any] | None =
     return response
 
 
+def form_refusal(request: web.Request, submitted: str | None, expired: str) -> str | None:
+    """None when a form's CSRF token is good; otherwise what to tell the person: that
+    cookies are needed when the browser sent none, else `expired` (already translated)."""
+    csrf = request.app[CSRF]
+    if csrf.valid(request, submitted):
+        return None
+    if not csrf.cookie_sent(request):
+        _ = gettext(request)
+        return _(
+            "This form needs cookies to protect you, and your browser sent none. Please "
+            "allow cookies for this site, then send the form again.")
+    return expired
+
+
 def json_response(data: Any, status: int = 200, headers: dict | None = None) -> web.Response:
     return web.json_response(data, status=status, headers=headers,
                              dumps=lambda d: json.dumps(d, ensure_ascii=False))
