@@ -11,7 +11,8 @@ from tests.conftest import EVENT_START, create_event, db_rows, person, submit_fo
 async def _join_path(client) -> str:
     await create_event(client)
     await submit_form(client, "foro-digital", person(1))
-    return "/j/" + db_rows(client, "SELECT join_token FROM registrations")[0]["join_token"]
+    row = db_rows(client, "SELECT join_token FROM registrations")[0]
+    return f"/j/{row['join_token']}"
 
 
 async def test_the_waiting_page_counts_down_without_refreshing(client, clock):

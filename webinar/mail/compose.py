@@ -130,7 +130,8 @@ def _mailbox(name: str, addr: str) -> list[str]:
     return [*words, f"<{spec}>"] if words else [spec]
 
 
-def compose(*, sender: str, sender_name: str | None = None, to_name: str, to_addr: str, subject: str, text: str,
+def compose(*, sender: str, sender_name: str | None = None, to_name: str, to_addr: str,
+            subject: str, text: str,
             html: str | None, message_id: str, date: datetime, reply_to: list[str] | None = None,
             attachments: list[Attachment] | None = None,
             headers: dict[str, str] | None = None) -> EmailMessage:

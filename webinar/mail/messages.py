@@ -105,9 +105,11 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
         method = "CANCEL" if removes else "PUBLISH"
         attachments.append(Attachment("invite.ics", "text/calendar", ics, {"method": method}))
     return compose(
-        sender=settings.mail_from, sender_name=host.name, to_name=reg.name, to_addr=reg.email,
+        sender=settings.mail_from, sender_name=host.name,
+        to_name=reg.name, to_addr=reg.email,
         subject=_(SUBJECTS[kind]) % values, text=text, html=html, message_id=message_id,
         date=now,
-        reply_to=[host.contact] if host.contact else event.organizer_emails[:5] or None, attachments=attachments,
+        reply_to=[host.contact] if host.contact else event.organizer_emails[:5] or None,
+        attachments=attachments,
         headers={"Content-Language": lang},
     )

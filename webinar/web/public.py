@@ -19,7 +19,7 @@ from webinar.registrations.fields import DetailsIn, RegistrationIn
 from webinar.registrations.model import Registration
 from webinar.validation import field_errors
 from webinar.web import watch
-from webinar.web.keys import CSRF, RATE_LIMITER
+from webinar.web.keys import RATE_LIMITER
 from webinar.web.request_keys import LANG, LANG_CHOSEN
 from webinar.web.responses import form_refusal, gettext, lang, read_form, render, resources
 from webinar.web.security import HONEYPOT_FIELD, client_address

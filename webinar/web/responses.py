@@ -9,8 +9,9 @@ from urllib.parse import parse_qsl
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from webinar.identity import host_for
+from webinar.events.model import Event
 from webinar.i18n import LANGUAGE_COOKIE, format_span, format_when, translations
+from webinar.identity import host_for
 from webinar.runtime import Resources
 from webinar.web.keys import CSRF, RESOURCES
 from webinar.web.request_keys import LANG, LANG_CHOSEN
@@ -51,7 +52,8 @@ def render(request: web.Request, template: str, context: dict[str, Any] | None =
         "base_url": res.settings.base_url,
     }
     ctx.update(context or {})
-    ctx.setdefault("host", host_for(res.settings, ctx.get("event")))
+    event = ctx.get("event")
+    ctx.setdefault("host", host_for(res.settings, event if isinstance(event, Event) else None))
     body = res.templates.get_template(template).render(ctx)
     response = web.Response(text=body, status=status, content_type="text/html",
                             charset="utf-8", headers=headers)
