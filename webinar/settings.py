@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     org_website: str | None = None
     org_contact: str | None = None
     org_privacy_url: str | None = None
-    # A small SVG or PNG file (at most 16 KB), inlined into the pages' header.
+    # A small SVG or PNG file (at most 8 KB), inlined into the pages' header.
     org_logo: Path | None = None
     # Mail delivery tuning: connections kept open to the relay, and messages per batch.
     smtp_connections: int = Field(default=4, ge=1, le=64)
@@ -138,7 +138,7 @@ class Settings(BaseSettings):
         return SmtpConfig.from_url(self.smtp_url) if self.smtp_url else None
 
 
-LOGO_MAX_BYTES = 16 * 1024
+LOGO_MAX_BYTES = 8 * 1024
 _LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
 
 

@@ -60,7 +60,7 @@ async def test_without_settings_the_header_keeps_a_neutral_name(client):
 
 def test_a_logo_that_is_too_big_or_not_an_image_is_refused(settings, tmp_path):
     big = tmp_path / "big.png"
-    big.write_bytes(b"\x89PNG" + b"0" * 40_000)
+    big.write_bytes(b"\x89PNG" + b"0" * 9_000)  # over 8 KB: the 30 KB page budget
     with pytest.raises(ValueError, match="WEBINAR_ORG_LOGO|logo"):
         settings.model_copy(update={"org_logo": big}).org_logo_data_uri()
     text = tmp_path / "logo.txt"
