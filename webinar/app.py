@@ -13,6 +13,7 @@ from webinar.clock import Clock, SystemClock
 from webinar.runtime import Resources, open_resources
 from webinar.settings import Settings, parse_rate
 from webinar.web import admin, api, assets, live, public, watch, webhooks
+from webinar.web.access_log import access_log_middleware
 from webinar.web.keys import CSRF, LOGIN_THROTTLE, RATE_LIMITER, RESOURCES
 from webinar.web.middleware import error_middleware, headers_middleware, language_middleware
 from webinar.web.security import Csrf, LoginThrottle, RateLimiter
@@ -29,8 +30,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     settings = settings or Settings()
     app = web.Application(
         client_max_size=MAX_BODY,
-        middlewares=[headers_middleware, language_middleware, error_middleware],
+        middlewares=[access_log_middleware, headers_middleware, language_middleware,
+                     error_middleware],
     )
+    settings.org_logo_data_uri()  # a logo that is too big or not an image stops the start
     secret = settings.ensure_secret_key()
     app[CSRF] = Csrf(secret, secure_cookie=settings.base_url.startswith("https://"))
     app[RATE_LIMITER] = RateLimiter(*parse_rate(settings.rate_limit))

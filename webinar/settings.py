@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import secrets
 import tempfile
 import time
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -27,6 +29,14 @@ class Settings(BaseSettings):
     timezone: str = "America/Guatemala"
     zoom_webhook_secret: str | None = None
     rate_limit: str = "30/minute"
+    # Who organizes, by default (an event's host_* fields override it): shown in the
+    # page header and footer, the mails' From name and Reply-To, the invite's ORGANIZER.
+    org_name: str | None = Field(default=None, max_length=200)
+    org_website: str | None = None
+    org_contact: str | None = None
+    org_privacy_url: str | None = None
+    # A small SVG or PNG file (at most 8 KB), inlined into the pages' header.
+    org_logo: Path | None = None
     # Mail delivery tuning: connections kept open to the relay, and messages per batch.
     smtp_connections: int = Field(default=4, ge=1, le=64)
     delivery_batch: int = Field(default=200, ge=1, le=5000)
@@ -35,6 +45,33 @@ class Settings(BaseSettings):
     delivery_lease: int = Field(default=60, ge=1, le=3600)
     # How often the scheduler looks for work when nothing nudges it.
     poll_seconds: float = Field(default=5.0, gt=0, le=300)
+
+    @field_validator("org_website", "org_privacy_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must be a web address starting with https://")
+        return value or None
+
+    @field_validator("org_contact")
+    @classmethod
+    def _contact_address(cls, value: str | None) -> str | None:
+        if value and not re.fullmatch(r"[^\s@<>\"',;]+@[^\s@<>\"',;]+\.[^\s@<>\"',;]+", value):
+            raise ValueError("must be one email address, like foros@example.org")
+        return value.strip().lower() if value else None
+
+    @field_validator("org_name")
+    @classmethod
+    def _one_line_name(cls, value: str | None) -> str | None:
+        return " ".join(value.split()) or None if value else None
+
+    def org_logo_data_uri(self) -> str | None:
+        """WEBINAR_ORG_LOGO as a data: URI for the page header (served from our origin,
+        counted in the page weight); ValueError for a file that is not a small SVG/PNG."""
+        if self.org_logo is None:
+            return None
+        stat = self.org_logo.stat()
+        return _logo_data_uri(str(self.org_logo), stat.st_mtime_ns, stat.st_size)
 
     @field_validator("base_url")
     @classmethod
@@ -99,6 +136,22 @@ class Settings(BaseSettings):
 
     def smtp(self) -> SmtpConfig | None:
         return SmtpConfig.from_url(self.smtp_url) if self.smtp_url else None
+
+
+LOGO_MAX_BYTES = 8 * 1024
+_LOGO_TYPES = {".svg": "image/svg+xml", ".png": "image/png"}
+
+
+@lru_cache(maxsize=4)
+def _logo_data_uri(path: str, _mtime_ns: int, size: int) -> str:
+    kind = _LOGO_TYPES.get(Path(path).suffix.lower())
+    if kind is None:
+        raise ValueError("WEBINAR_ORG_LOGO: the logo must be an .svg or .png file")
+    if size > LOGO_MAX_BYTES:
+        raise ValueError(f"WEBINAR_ORG_LOGO: the logo is {size} bytes; keep it under "
+                         f"{LOGO_MAX_BYTES} (every page carries it)")
+    data = Path(path).read_bytes()
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")

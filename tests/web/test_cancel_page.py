@@ -32,7 +32,7 @@ async def test_manage_page_links_to_a_confirmation_page(client):
     assert f'href="{manage_url}"' in html  # and a way back that cancels nothing
     assert "<script" not in html
     es = await (await client.get(f"{manage_url}/cancel?lang=es")).text()
-    assert f"¿Cancelar su lugar en {event['title']}?" in es
+    assert f"¿Cancelar su lugar en “{event['title']}”?" in es
     assert _status(client) == "confirmed"  # looking is not cancelling
 
 
@@ -50,7 +50,8 @@ async def test_the_confirmation_form_cancels_at_once(client):
 
 async def test_an_expired_form_says_so_and_offers_the_button_again(client):
     _event, manage_url = await _registered(client)
-    client.session.cookie_jar.clear()  # e.g. the browser dropped the cookie: token expired
+    # A token from an older cookie (the browser replaced it since): expired. (With no
+    # cookie at all the page says cookies are needed: tests/web/test_cookies_blocked.py.)
     resp = await client.post(f"{manage_url}/cancel?lang=en", allow_redirects=False,
                              data={"csrf_token": "0" * 64})
     assert resp.status in (400, 403)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -85,6 +85,39 @@ def format_when(moment: datetime, timezone: str, lang: str) -> str:
     time = format_time(local, format="HH:mm", locale=lang)
     place = get_timezone_location(ZoneInfo(timezone), locale=lang)
     return f"{date}, {time} ({place}, {utc_offset_label(local)})"
+
+
+def format_duration_short(start: datetime, end: datetime) -> str:
+    """'2 h', '1 h 30 min', '45 min': the same in Spanish and English."""
+    minutes = max(0, int((end - start).total_seconds() // 60))
+    hours, mins = divmod(minutes, 60)
+    parts = ([f"{hours} h"] if hours else []) + ([f"{mins} min"] if mins or not hours else [])
+    return " ".join(parts)
+
+
+def format_time_left(left: timedelta) -> str:
+    """'2 d 23 h 45 min', '5 min': time left, rounded up to the minute (never '0 min')."""
+    minutes = max(1, -(-int(left.total_seconds()) // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    parts = [f"{n} {unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "min")) if n]
+    return " ".join(parts)
+
+
+def format_span(start: datetime, end: datetime, timezone: str, lang: str) -> str:
+    """Start, end and duration: 'viernes, 4 de diciembre de 2026, 06:00–08:00 (hora de
+    Guatemala, UTC−06:00) · 2 h'; an event over several days names both dates."""
+    zone = ZoneInfo(timezone)
+    local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+    duration = format_duration_short(start, end)
+    if local_start.date() != local_end.date():
+        return (f"{format_when(start, timezone, lang)} \u2013 "
+                f"{format_when(end, timezone, lang)} \u00b7 {duration}")
+    date = format_date(local_start, format="full", locale=lang)
+    times = (f"{format_time(local_start, format='HH:mm', locale=lang)}\u2013"
+             f"{format_time(local_end, format='HH:mm', locale=lang)}")
+    place = get_timezone_location(zone, locale=lang)
+    return f"{date}, {times} ({place}, {utc_offset_label(local_start)}) \u00b7 {duration}"
 
 
 def format_short(moment: datetime, timezone: str, lang: str) -> str:

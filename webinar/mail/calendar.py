@@ -6,17 +6,24 @@ calendar updates the existing entry when the organizer moves the event.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 from icalendar import Alarm, Calendar, vCalAddress, vText
 from icalendar import Event as VEvent
 
 from webinar.events.model import Event
+from webinar.i18n import translations
 from webinar.registrations.model import Registration
 
 
 def invite(event: Event, registration: Registration, *, join_link: str, manage_link: str,
-           now: datetime, domain: str, cancelled: bool = False) -> bytes:
+           now: datetime, domain: str, cancelled: bool = False,
+           organizer_name: str | None = None, organizer_email: str | None = None) -> bytes:
+    """The invite. ORGANIZER is `organizer_email` (else the event's first organizer) with
+    `organizer_name` as its CN (else the event's title). A cancelled one (METHOD:CANCEL)
+    keeps the UID and raises SEQUENCE past the event's, so calendars drop the entry."""
+    _ = translations(registration.language).gettext
     cal = Calendar()
     cal.add("prodid", "-//webinar//registration//ES")
     cal.add("version", "2.0")
@@ -26,19 +33,21 @@ def invite(event: Event, registration: Registration, *, join_link: str, manage_l
     item = VEvent()
     item.add("uid", f"registration-{registration.id}-{event.id}@{domain}")
     item.add("dtstamp", now)
-    item.add("sequence", event.sequence)
+    item.add("sequence", event.sequence + 1 if cancelled else event.sequence)
     item.add("summary", event.title)
     lines = [event.description.strip()] if event.description.strip() else []
-    lines += [join_link, "", manage_link]
+    join_label, manage_label = _("Join the event"), _("Manage your registration")
+    lines += ["", f"{join_label}: {join_link}", f"{manage_label}: {manage_link}"]
     item.add("description", "\n".join(lines))
     item.add("dtstart", event.starts_at.astimezone(event.zone))
     item.add("dtend", event.ends_at.astimezone(event.zone))
     item.add("location", join_link)
     item.add("url", join_link)
     item.add("status", "CANCELLED" if cancelled or event.status == "cancelled" else "CONFIRMED")
-    if event.organizer_emails:
-        organizer = vCalAddress(f"mailto:{event.organizer_emails[0]}")
-        organizer.params["cn"] = vText(event.title[:60])
+    address = organizer_email or (event.organizer_emails[0] if event.organizer_emails else None)
+    if address:
+        organizer = vCalAddress(f"mailto:{address}")
+        organizer.params["cn"] = vText((organizer_name or event.title)[:100])
         item.add("organizer", organizer)
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
@@ -48,3 +57,35 @@ def invite(event: Event, registration: Registration, *, join_link: str, manage_l
     cal.add_component(item)
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def _details(event: Event, event_url: str) -> str:
+    text = event.description.strip()
+    return f"{text}\n\n{event_url}" if text else event_url
+
+
+def google_link(event: Event, event_url: str) -> str:
+    """'Add to Google Calendar', from the event alone: no personal token in it."""
+    fmt = "%Y%m%dT%H%M%SZ"
+    query = urlencode({
+        "action": "TEMPLATE", "text": event.title,
+        "dates": f"{_utc(event.starts_at):{fmt}}/{_utc(event.ends_at):{fmt}}",
+        "details": _details(event, event_url)[:1000], "location": event_url,
+        "ctz": event.timezone,
+    })
+    return f"https://calendar.google.com/calendar/render?{query}"
+
+
+def outlook_link(event: Event, event_url: str) -> str:
+    """'Add to Outlook' (outlook.live.com; Microsoft 365 accounts follow it too)."""
+    fmt = "%Y-%m-%dT%H:%M:%SZ"
+    query = urlencode({
+        "path": "/calendar/action/compose", "rru": "addevent", "subject": event.title,
+        "startdt": f"{_utc(event.starts_at):{fmt}}", "enddt": f"{_utc(event.ends_at):{fmt}}",
+        "body": _details(event, event_url)[:1000], "location": event_url,
+    })
+    return f"https://outlook.live.com/calendar/0/deeplink/compose?{query}"

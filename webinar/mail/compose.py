@@ -130,13 +130,16 @@ def _mailbox(name: str, addr: str) -> list[str]:
     return [*words, f"<{spec}>"] if words else [spec]
 
 
-def compose(*, sender: str, to_name: str, to_addr: str, subject: str, text: str,
+def compose(*, sender: str, sender_name: str | None = None, to_name: str, to_addr: str,
+            subject: str, text: str,
             html: str | None, message_id: str, date: datetime, reply_to: list[str] | None = None,
             attachments: list[Attachment] | None = None,
             headers: dict[str, str] | None = None) -> EmailMessage:
     msg = EmailMessage(policy=SMTP_POLICY)
-    sender_name, sender_addr = parseaddr(sender)
-    msg["From"] = _Written("From", _mailbox(sender_name, sender_addr))
+    # `sender_name` (the organizer's, user text) replaces the display name of `sender`
+    # (WEBINAR_MAIL_FROM) and is written as words, never parsed.
+    default_name, sender_addr = parseaddr(sender)
+    msg["From"] = _Written("From", _mailbox(sender_name or default_name, sender_addr))
     msg["To"] = _Written("To", _mailbox(to_name, to_addr))
     replies = _safe_addr_specs(reply_to or [])  # one that cannot be written is left out
     if replies:

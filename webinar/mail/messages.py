@@ -9,6 +9,7 @@ from email.message import EmailMessage
 
 from webinar.events.model import Event
 from webinar.i18n import N_, format_when, translations
+from webinar.identity import host_for
 from webinar.links import event_link, join_link, mail_domain, manage_link
 from webinar.mail.calendar import invite
 from webinar.mail.compose import Attachment, compose
@@ -81,6 +82,7 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
     when = format_when(event.starts_at, event.timezone, lang)
     values = {"title": event.title, "when": when, "name": reg.name}
     join, manage = join_link(settings, reg), manage_link(settings, reg)
+    host = host_for(settings, event)
 
     links: list[Link] = []
     paragraphs = [_(p) % values for p in INTROS[kind]]
@@ -104,20 +106,26 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
         "join_link": join if kind in WITH_JOIN and reg.status == "confirmed" else None,
         "sector": event.sector_label(reg.sector, lang),
         "footer": _("You receive this because you registered for %(title)s.") % values,
+        "host": host,
     }
     text = res.templates.get_template("emails/message.txt").render(ctx)
     html = res.templates.get_template("emails/message.html").render(ctx)
     attachments = list(attachments or [])
-    if (kind in WITH_INVITE and reg.status == "confirmed") or kind == "event_cancelled":
+    # The person's own cancellation takes the entry out of their calendar too.
+    removes = kind in ("event_cancelled", "cancelled")
+    if (kind in WITH_INVITE and reg.status == "confirmed") or removes:
         ics = invite(event, reg, join_link=join, manage_link=manage, now=now,
-                     domain=mail_domain(settings), cancelled=kind == "event_cancelled")
-        method = "CANCEL" if kind == "event_cancelled" else "PUBLISH"
+                     domain=mail_domain(settings), cancelled=removes,
+                     organizer_name=host.name, organizer_email=host.contact)
+        method = "CANCEL" if removes else "PUBLISH"
         attachments.insert(0, Attachment("invite.ics", "text/calendar", ics,
                                           {"method": method}))
     return compose(
-        sender=settings.mail_from, to_name=reg.name, to_addr=reg.email,
+        sender=settings.mail_from, sender_name=host.name,
+        to_name=reg.name, to_addr=reg.email,
         subject=_(SUBJECTS[kind]) % values, text=text, html=html, message_id=message_id,
         date=now,
-        reply_to=event.organizer_emails[:5] or None, attachments=attachments,
+        reply_to=[host.contact] if host.contact else event.organizer_emails[:5] or None,
+        attachments=attachments,
         headers={"Content-Language": lang},
     )

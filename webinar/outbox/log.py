@@ -19,6 +19,7 @@ REGISTRATION_CREATED = "registration.created"
 REGISTRATION_DUPLICATE = "registration.duplicate"
 REGISTRATION_CANCELLED = "registration.cancelled"
 REGISTRATION_PROMOTED = "registration.promoted"
+REGISTRATION_UPDATED = "registration.updated"  # the registrant corrected their details
 EVENT_CREATED = "event.created"
 EVENT_UPDATED = "event.updated"
 EVENT_RESCHEDULED = "event.rescheduled"

@@ -57,3 +57,15 @@ class RegistrationIn(BaseModel):
             )
         return value
 
+
+
+class DetailsIn(BaseModel):
+    """POST /r/{token}/details: what a registrant may correct, by the registration form's
+    rules (the address, sector and country stay: they are what the registration is)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    name: Line = Field(min_length=1, max_length=200)
+    organization: Line = Field(default="", max_length=200)
+    position: Line = Field(default="", max_length=200)
+    language: Literal["es", "en"] = "es"

@@ -13,7 +13,7 @@ from webinar.clock import to_db
 from webinar.errors import EventNotFound, RegistrationClosed, RegistrationNotFound
 from webinar.events.model import Event
 from webinar.outbox import log as outbox
-from webinar.registrations.fields import RegistrationIn
+from webinar.registrations.fields import DetailsIn, RegistrationIn
 from webinar.registrations.model import Outcome, Registration, new_token
 from webinar.registrations.waitlist import fill_free_seats, status_for_newcomer
 from webinar.store.errors import UniqueViolation
@@ -115,6 +115,34 @@ async def cancel(store: Store, now: datetime, event: Event, token: str) -> Regis
         if previous == "confirmed" and event.status == "published":
             await fill_free_seats(tx, event, now)
     return Registration.from_row(row)
+
+
+DETAIL_FIELDS = ("name", "organization", "position", "language")
+
+
+async def update_details(store: Store, now: datetime, token: str,
+                         data: DetailsIn) -> Registration:
+    """The registrant corrects their details; logged (which fields, not their values) as
+    registration.updated when anything changed. A cancelled registration stays as it is."""
+    values = data.model_dump()
+    async with store.transaction() as tx:
+        row = await tx.registrations.by_token(token)
+        if row is None:
+            raise RegistrationNotFound()
+        changed = sorted(f for f in DETAIL_FIELDS if row[f] != values[f])
+        if not changed or row["status"] == "cancelled":
+            return Registration.from_row(row)
+        row = await tx.registrations.update_details(row["id"], values, to_db(now))
+        await outbox.append(tx, outbox.REGISTRATION_UPDATED, at=now, event_id=row["event_id"],
+                            registration_id=row["id"], payload={"fields": changed})
+    return Registration.from_row(row)
+
+
+async def waitlist_position(store: Store, reg: Registration) -> int | None:
+    """A waitlisted person's place in line (1 = next to get a seat); None otherwise."""
+    if reg.status != "waitlisted":
+        return None
+    return await store.registrations.waitlist_position(reg.event_id, reg.id)
 
 
 async def page(store: Store, event: Event, after_id: int, limit: int,

@@ -73,6 +73,18 @@ _ERROR_TEXT = {
 
 PASSED_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")
 
+# A personal link (/r/..., /j/...) that names no registration: mistyped, cut by a mail
+# program, or from an old mail. Say where the right one is and how to get it again.
+_PERSONAL_LINK = re.compile(r"^/[rj]/")
+_PERSONAL_LINK_HELP = (
+    N_("Personal links come in the confirmation email we sent when you registered. Open "
+       "that email and use its link as it is: a link copied by hand or cut across two "
+       "lines often loses a character."),
+    N_("Lost the email? Open the event page and register again with the same address: "
+       "nothing changes in your registration, and we send your links to that address "
+       "again (at most once an hour)."),
+)
+
 
 @web.middleware
 async def error_middleware(request: web.Request, handler):
@@ -109,8 +121,12 @@ def _error_response(request: web.Request, status: int, exc: web.HTTPException | 
     t = translations(request.get(LANG, "es")).gettext
     if _is_api(request) or "application/json" in request.headers.get("Accept", "")[:40]:
         return json_error(status, code, t(message), headers=headers)
+    help_lines: list[str] = []
+    if status == 404 and _PERSONAL_LINK.match(request.path):
+        help_lines = [t(line) for line in _PERSONAL_LINK_HELP]
     try:
-        return render(request, "error.html", {"status": status, "message": t(message)},
+        return render(request, "error.html", {"status": status, "message": t(message),
+                                              "help": help_lines},
                       status=status, headers=headers)
     except Exception:
         log.exception("error page failed")

@@ -9,7 +9,9 @@ from urllib.parse import parse_qsl
 from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
-from webinar.i18n import LANGUAGE_COOKIE, format_when, translations
+from webinar.events.model import Event
+from webinar.i18n import LANGUAGE_COOKIE, format_span, format_when, translations
+from webinar.identity import host_for
 from webinar.runtime import Resources
 from webinar.web.keys import CSRF, RESOURCES
 from webinar.web.request_keys import LANG, LANG_CHOSEN
@@ -45,9 +47,13 @@ def render(request: web.Request, template: str, context: dict[str, Any] | None =
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf.token_for(request),
         "when": lambda moment, tz: format_when(moment, tz, language),
+        "span": lambda event: format_span(event.starts_at, event.ends_at, event.timezone,
+                                          language),
         "base_url": res.settings.base_url,
     }
     ctx.update(context or {})
+    event = ctx.get("event")
+    ctx.setdefault("host", host_for(res.settings, event if isinstance(event, Event) else None))
     body = res.templates.get_template(template).render(ctx)
     response = web.Response(text=body, status=status, content_type="text/html",
                             charset="utf-8", headers=headers)
@@ -55,6 +61,20 @@ def render(request: web.Request, template: str, context: dict[str, Any] | None =
     # Pages are mostly text (the country list alone is 8 kB): gzip them for slow phones.
     response.enable_compression()
     return response
+
+
+def form_refusal(request: web.Request, submitted: str | None, expired: str) -> str | None:
+    """None when a form's CSRF token is good; otherwise what to tell the person: that
+    cookies are needed when the browser sent none, else `expired` (already translated)."""
+    csrf = request.app[CSRF]
+    if csrf.valid(request, submitted):
+        return None
+    if not csrf.cookie_sent(request):
+        _ = gettext(request)
+        return _(
+            "This form needs cookies to protect you, and your browser sent none. Please "
+            "allow cookies for this site, then send the form again.")
+    return expired
 
 
 def json_response(data: Any, status: int = 200, headers: dict | None = None) -> web.Response:

@@ -62,6 +62,12 @@ class Csrf:
             return False
         return hmac.compare_digest(self._sign(nonce), submitted)
 
+    @staticmethod
+    def cookie_sent(request: web.Request) -> bool:
+        """Whether the browser sent our cookie at all: without it (cookies blocked) no
+        form can pass, and the page should say so rather than call the form expired."""
+        return CSRF_COOKIE in request.cookies
+
     def set_cookie(self, request: web.Request, response: web.StreamResponse) -> None:
         nonce = request.get(CSRF_NEW_COOKIE)
         if nonce:

@@ -112,6 +112,28 @@ class RegistrationQueries:
         )
 
 
+    async def update_details(self, registration_id: int, data: dict, now: str) -> Row:
+        """Name, organization, position and language, as the registrant corrected them."""
+        return await self._conn.returning(
+            "UPDATE registrations SET name = ?, organization = ?, position = ?, language = ?,"
+            " updated_at = ? WHERE id = ? RETURNING *",
+            (data["name"], data["organization"], data["position"], data["language"], now,
+             registration_id),
+        )
+
+
+    async def waitlist_position(self, event_id: int, registration_id: int) -> int:
+        """1 for the first in line: how many waitlisted people come before this one, plus
+        one, in the order the waitlist is served (waitlisted_at, id). One indexed COUNT."""
+        return int(await self._conn.fetchval(
+            "SELECT COUNT(*) FROM registrations w JOIN registrations me ON me.id = ?"
+            " WHERE w.event_id = ? AND w.status = 'waitlisted'"
+            " AND (w.waitlisted_at < me.waitlisted_at"
+            " OR (w.waitlisted_at = me.waitlisted_at AND w.id <= me.id))",
+            (registration_id, event_id),
+        ))
+
+
     async def first_waitlisted(self, event_id: int, limit: int) -> list[Row]:
         """The waitlist in the order people joined it (registering again: at the end)."""
         return await self._conn.fetchall(
