@@ -26,7 +26,7 @@ from webinar.clock import to_db
 from webinar.events.model import Event
 from webinar.i18n import N_
 from webinar.mail.compose import UnsafeAddress
-from webinar.mail.messages import build
+from webinar.mail.messages import Broadcast, build
 from webinar.mail.transport import MailError
 from webinar.registrations.model import Registration
 from webinar.runtime import Resources
@@ -50,6 +50,7 @@ KIND_LABELS = {
     "promoted": N_("seat freed up"), "cancelled": N_("cancellation"),
     "reminder": N_("reminder"), "update": N_("schedule change"),
     "resend": N_("links sent again"), "event_cancelled": N_("event cancelled"),
+    "links": N_("links sent by the organizers"), "broadcast": N_("message from the organizers"),
 }
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
@@ -87,7 +88,8 @@ def skip_reason(row: Row, reg: Registration | None, event: Event | None,
             return "superseded by a new schedule"
         if now >= event.starts_at:
             return "event already started"
-    elif kind in ("confirmation", "promoted", "update", "resend", "event_cancelled"):
+    elif kind in ("confirmation", "promoted", "update", "resend", "event_cancelled", "links",
+                  "broadcast"):
         if reg.status == "cancelled":
             return "registration cancelled"
         if kind == "update" and row["sequence"] != event.sequence:
@@ -117,10 +119,12 @@ async def deliver_due(res: Resources, *, limit: int | None = None,
         row = await store.events.by_id(event_id)
         events[event_id] = Event.from_row(row) if row else None
     regs = await _registrations(store, [r["registration_id"] for r in rows])
+    broadcasts = await _broadcasts(store, rows)
     pass_ = _Pass(claim=claim, lease=lease, claimed_at=now,
                   slots=asyncio.Semaphore(res.settings.smtp_connections), stats=stats)
     await asyncio.gather(*(
-        _deliver_one(res, pass_, row, regs.get(row["registration_id"]), events[row["event_id"]])
+        _deliver_one(res, pass_, row, regs.get(row["registration_id"]), events[row["event_id"]],
+                     broadcasts.get(row["detail"]) if row["kind"] == "broadcast" else None)
         for row in rows
     ))
     return stats
@@ -151,10 +155,19 @@ async def _registrations(store: Store, ids: list[int]) -> dict[int, Registration
     return {r["id"]: Registration.from_row(r) for r in rows}
 
 
+async def _broadcasts(store: Store, rows: list[Row]) -> dict[str, Broadcast]:
+    """The organizers' messages the broadcast rows carry, by their `detail` (the id)."""
+    ids = sorted({int(r["detail"]) for r in rows if r["kind"] == "broadcast"})
+    return {str(b["id"]): Broadcast(b["subject"], b["body"])
+            for b in await store.registrants.broadcasts_by_ids(ids)}
+
+
 async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration | None,
-                       event: Event | None) -> None:
+                       event: Event | None, broadcast: Broadcast | None = None) -> None:
     store, now, stats = res.store, res.now(), pass_.stats
     reason = skip_reason(row, reg, event, now)
+    if reason is None and row["kind"] == "broadcast" and broadcast is None:
+        reason = "message gone"
     if reason:
         async with store.transaction() as tx:
             kept = await tx.deliveries.mark_final(row["id"], pass_.claim, "skipped", reason,
@@ -174,7 +187,7 @@ async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration
                 _lost(stats, row, "not sent")
                 return
             msg = build(res, kind=row["kind"], event=event, reg=reg,
-                        message_id=row["message_id"], now=now)
+                        message_id=row["message_id"], now=now, broadcast=broadcast)
             await res.mailer.send(msg)
         except MailError as exc:
             await _record_failure(res, pass_.claim, row, str(exc)[:500],

@@ -24,6 +24,7 @@ SUBJECTS = {
     "update": N_("New date and time: %(title)s"),
     "resend": N_("Your links for %(title)s"),
     "event_cancelled": N_("Event cancelled: %(title)s"),
+    "links": N_("Your links for %(title)s"),
 }
 
 INTROS = {
@@ -49,10 +50,24 @@ INTROS = {
     "event_cancelled": [N_("The organizers have cancelled %(title)s."),
                         N_("We are sorry for the inconvenience. Nothing else is needed "
                            "from you.")],
+    "links": [N_("The organizers of %(title)s sent you your personal links again."),
+              N_("Join with your personal link below. Please do not share it.")],
 }
 
-WITH_JOIN = {"confirmation", "promoted", "reminder", "update", "resend"}
-WITH_INVITE = {"confirmation", "promoted", "update", "resend"}
+WITH_JOIN = {"confirmation", "promoted", "reminder", "update", "resend", "links", "broadcast"}
+WITH_INVITE = {"confirmation", "promoted", "update", "resend", "links"}
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """An organizer's message (webinar.registrations.broadcast): their subject and
+    plain-text body, wrapped in the registrant's language by `build`."""
+
+    subject: str
+    body: str
+
+    def paragraphs(self) -> list[str]:
+        return [p.strip("\n") for p in self.body.split("\n\n") if p.strip()]
 
 
 @dataclass(frozen=True)
@@ -62,7 +77,7 @@ class Link:
 
 
 def build(res: Resources, *, kind: str, event: Event, reg: Registration, message_id: str,
-          now: datetime) -> EmailMessage:
+          now: datetime, broadcast: Broadcast | None = None) -> EmailMessage:
     lang = reg.language
     t = translations(lang)
     _ = t.gettext
@@ -82,7 +97,8 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
     ctx = {
         "_": _, "lang": lang, "kind": kind, "event": event, "reg": reg,
         "greeting": _("Hello %(name)s,") % values,
-        "paragraphs": [_(p) % values for p in INTROS[kind]],
+        "paragraphs": (broadcast.paragraphs() if broadcast is not None
+                       else [_(p) % values for p in INTROS[kind]]),
         "links": links,
         "when": when,
         "ends": format_when(event.ends_at, event.timezone, lang),
@@ -90,6 +106,9 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
         "sector": event.sector_label(reg.sector, lang),
         "footer": _("You receive this because you registered for %(title)s.") % values,
     }
+    if broadcast is not None:
+        ctx["footer"] = _("The organizers of %(title)s wrote this message to its "
+                          "registrants.") % values
     text = res.templates.get_template("emails/message.txt").render(ctx)
     html = res.templates.get_template("emails/message.html").render(ctx)
     attachments = []
@@ -100,7 +119,8 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
         attachments.append(Attachment("invite.ics", "text/calendar", ics, {"method": method}))
     return compose(
         sender=settings.mail_from, to_name=reg.name, to_addr=reg.email,
-        subject=_(SUBJECTS[kind]) % values, text=text, html=html, message_id=message_id,
+        subject=broadcast.subject if broadcast is not None else _(SUBJECTS[kind]) % values,
+        text=text, html=html, message_id=message_id,
         date=now,
         reply_to=event.organizer_emails[:5] or None, attachments=attachments,
         headers={"Content-Language": lang},

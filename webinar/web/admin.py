@@ -36,6 +36,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/admin/events/{slug}/report", report_page, name="admin_report")
     app.router.add_post("/admin/events/{slug}/attendance/import", import_attendance,
                         name="admin_import")
+    from webinar.web import admin_registrants; admin_registrants.setup(app)  # noqa: E702, I001
 
 
 async def to_dashboard(request: web.Request) -> web.Response:

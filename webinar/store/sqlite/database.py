@@ -27,6 +27,7 @@ from webinar.store.sqlite.deliveries import DeliveryQueries
 from webinar.store.sqlite.events import EventQueries
 from webinar.store.sqlite.log import LogQueries
 from webinar.store.sqlite.organizers import OrganizerQueries
+from webinar.store.sqlite.registrants import RegistrantQueries
 from webinar.store.sqlite.registrations import RegistrationQueries
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class _Queries:
         self.organizers = OrganizerQueries(conn)
         self.log = LogQueries(conn)
         self.attendance = AttendanceQueries(conn)
+        self.registrants = RegistrantQueries(conn)
 
 
 class SqliteTransaction(_Queries):
