@@ -164,11 +164,18 @@ async def page(store: Store, event: Event, query: RegistrantsQuery, now: datetim
     """One page of the table. A page past the last shows the last."""
     if query.attended is None and query.sort != "minutes":
         where = query.filters()
-        total = await store.registrants.count(event.id, where)
+        descending = query.order == "desc"
+        rows = await store.registrants.page(event.id, where, query.sort, descending, size,
+                                            (query.page - 1) * size)
+        if query.page == 1 and len(rows) < size:
+            total = len(rows)  # all of them on the first page: no second scan to count
+        else:
+            total = await store.registrants.count(event.id, where)
         pages = max(1, -(-total // size))
         number = min(query.page, pages)
-        rows = await store.registrants.page(event.id, where, query.sort,
-                                            query.order == "desc", size, (number - 1) * size)
+        if number != query.page:  # past the last page: the last page
+            rows = await store.registrants.page(event.id, where, query.sort, descending,
+                                                size, (number - 1) * size)
         regs = [Registration.from_row(r) for r in rows]
         seen = await attendance_service.attendance_of(store, event, [r.id for r in regs], now)
         items = [Registrant(r, seen[r.id].attended, seen[r.id].minutes) for r in regs]

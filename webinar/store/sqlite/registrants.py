@@ -2,10 +2,10 @@
 event's registrations, and the broadcasts (an organizer's message to registrants) with the
 deliveries that carry them.
 
-Search is a case-insensitive substring of name, email or organization: `lower(column)
-LIKE ?` with the pattern lower-cased by the caller and its wildcards escaped (SQLite's
-lower() folds ASCII letters only; PostgreSQL's folds all). Every sort order ends with id,
-so pages never overlap; each has an index (migration 0008).
+Search is a case-insensitive substring of name, email or organization: `column LIKE ?`
+with the wildcards of the pattern escaped (SQLite's LIKE ignores the case of ASCII
+letters only: "álvaro" does not find "ÁLVARO"; a PostgreSQL store would use ILIKE).
+Every sort order ends with id, so pages never overlap; each has an index (migration 0008).
 """
 
 from __future__ import annotations
@@ -47,9 +47,11 @@ def _where(event_id: int, where: RegistrantFilter) -> tuple[str, list[Any]]:
         sql += " AND country = ?"
         params.append(where.country)
     if where.search:
+        # SQLite's LIKE ignores the case of ASCII letters by itself, as lower() would,
+        # without a function call per row and column (a PostgreSQL store: ILIKE).
         like = _like(where.search)
-        sql += (" AND (lower(name) LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\'"
-                " OR lower(organization) LIKE ? ESCAPE '\\')")
+        sql += (" AND (name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\'"
+                " OR organization LIKE ? ESCAPE '\\')")
         params += [like, like, like]
     return sql, params
 
