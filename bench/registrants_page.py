@@ -16,6 +16,28 @@ in milliseconds. Cases: the first page; a narrow search; a broad search; a filte
 sort (sector + country, by name, descending); a deep page (page 1,500 of 2,000 in name
 order); attended=yes sorted by minutes (the whole event's attendance: its first request
 is printed apart, as "cold"); the CSV export of a filtered set (timed once).
+
+One run (2026-11-30, feat/registrants, the 2-core machine shared with other work: load
+average 9-11 throughout, so every figure is several times a quiet machine's):
+
+    .venv/bin/python bench/registrants_page.py --keep /tmp/regbench --repeat 10
+
+    bare aiohttp handler (a page of the same size):
+      page                         median     3.9 ms, slowest     9.5 ms
+    app, 100,000 registrations:
+      first page                   median    98.9 ms, slowest   131.6 ms; page 85 kB
+      search (narrow)              median   211.3 ms, slowest   305.2 ms; page 17 kB
+      search (broad)               median   240.6 ms, slowest   415.3 ms; page 87 kB
+      filter + sort                median   112.4 ms, slowest   219.6 ms; page 92 kB
+      deep page (name order)       median    69.9 ms, slowest   131.7 ms; page 88 kB
+      attended + minutes sort      median   466.0 ms, slowest   705.7 ms; cold 11928 ms
+      CSV export, sector public: 1608 ms, 24,976 rows, status 200
+
+A search is one scan of the event's rows (LIKE on three columns; a second scan counts
+the matches when they fill more than a page). Filtering by attended or sorting by minutes
+needs the whole event's attendance (webinar.attendance.service.event_attendance, the
+report's function): its first computation is the "cold" figure, then it is kept until
+the event log moves; the warm figure is the list of every id in order plus the sort.
 """
 
 from __future__ import annotations
