@@ -254,6 +254,10 @@ def _assess(event: Event, spans: Iterable[Interval], clicks: Iterable[datetime],
                             min_minutes_attended=event.min_minutes_attended, now=now)
 
 
+# attendance_of reads an id range when the ids fill at least 1/SPREAD of it, else by id.
+SPREAD = 4
+
+
 async def attendance_of(store: Store, event: Event, registration_ids: list[int],
                         now: datetime | None = None) -> dict[int, Attendance]:
     """`attended` and `minutes` of each of these registrations of the event (a page of
@@ -262,11 +266,17 @@ async def attendance_of(store: Store, event: Event, registration_ids: list[int],
     if not registration_ids:
         return {}
     first, last = min(registration_ids), max(registration_ids)
+    if last - first + 1 <= SPREAD * len(registration_ids):
+        interval_rows = await store.attendance.intervals_between(event.id, first, last)
+        visit_rows = await store.attendance.visits_between(event.id, first, last)
+    else:  # a page in another order (by name ...): the range would be the whole event
+        interval_rows = await store.attendance.intervals_of(event.id, registration_ids)
+        visit_rows = await store.attendance.visits_of(event.id, registration_ids)
     spans: dict[int, list[Interval]] = defaultdict(list)
-    for row in await store.attendance.intervals_between(event.id, first, last):
+    for row in interval_rows:
         spans[row["registration_id"]].append(_interval(row))
     clicks: dict[int, list[datetime]] = defaultdict(list)
-    for row in await store.attendance.visits_between(event.id, first, last):
+    for row in visit_rows:
         clicks[row["registration_id"]].append(from_db(row["at"]))
     out: dict[int, Attendance] = {}
     for reg_id in registration_ids:

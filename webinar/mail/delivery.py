@@ -26,6 +26,7 @@ from webinar.clock import to_db
 from webinar.events.model import Event
 from webinar.i18n import N_
 from webinar.mail.compose import UnsafeAddress
+from webinar.mail.messages import Broadcast, build
 from webinar.mail.transport import MailError
 from webinar.organizers import invitations
 from webinar.registrations.model import Registration
@@ -55,6 +56,7 @@ KIND_LABELS = {
     "invitation": N_("organizer invitation"),
     "report": N_("attendance report"), "thank_you": N_("thank-you"),
     "sorry_missed": N_("sorry we missed you"),
+    "links": N_("links sent by the organizers"), "broadcast": N_("message from the organizers"),
 }
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
@@ -96,7 +98,8 @@ def skip_reason(row: Row, reg: Registration | None, event: Event | None,
             return "superseded by a new schedule"
         if now >= event.starts_at:
             return "event already started"
-    elif kind in ("confirmation", "promoted", "update", "resend", "event_cancelled"):
+    elif kind in ("confirmation", "promoted", "update", "resend", "event_cancelled", "links",
+                  "broadcast"):
         if reg.status == "cancelled":
             return "registration cancelled"
         if kind == "update" and row["sequence"] != event.sequence:
@@ -131,10 +134,12 @@ async def deliver_due(res: Resources, *, limit: int | None = None,
         row = await store.events.by_id(event_id)
         events[event_id] = Event.from_row(row) if row else None
     regs = await _registrations(store, [r["registration_id"] for r in rows])
+    broadcasts = await _broadcasts(store, rows)
     pass_ = _Pass(claim=claim, lease=lease, claimed_at=now,
                   slots=asyncio.Semaphore(res.settings.smtp_connections), stats=stats)
     await asyncio.gather(*(
-        _deliver_one(res, pass_, row, regs.get(row["registration_id"]), events[row["event_id"]])
+        _deliver_one(res, pass_, row, regs.get(row["registration_id"]), events[row["event_id"]],
+                     broadcasts.get(row["detail"]) if row["kind"] == "broadcast" else None)
         for row in rows
     ))
     return stats
@@ -165,8 +170,15 @@ async def _registrations(store: Store, ids: list[int]) -> dict[int, Registration
     return {r["id"]: Registration.from_row(r) for r in rows}
 
 
+async def _broadcasts(store: Store, rows: list[Row]) -> dict[str, Broadcast]:
+    """The organizers' messages the broadcast rows carry, by their `detail` (the id)."""
+    ids = sorted({int(r["detail"]) for r in rows if r["kind"] == "broadcast"})
+    return {str(b["id"]): Broadcast(b["subject"], b["body"])
+            for b in await store.registrants.broadcasts_by_ids(ids)}
+
+
 async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration | None,
-                       event: Event | None) -> None:
+                       event: Event | None, broadcast: Broadcast | None = None) -> None:
     store, now, stats = res.store, res.now(), pass_.stats
     invitation = None
     if row["kind"] == invitations.KIND:  # to a co-organizer, not to a registrant
@@ -174,6 +186,8 @@ async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration
         reason = reason or (None if event else "event gone")
     else:
         reason = skip_reason(row, reg, event, now)
+    if reason is None and row["kind"] == "broadcast" and broadcast is None:
+        reason = "message gone"
     if reason:
         async with store.transaction() as tx:
             kept = await tx.deliveries.mark_final(row["id"], pass_.claim, "skipped", reason,
@@ -194,6 +208,10 @@ async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration
                 return
             if invitation is not None:
                 msg = invitations.build_mail(res, invitation, event, row["message_id"], now)
+            elif broadcast is not None:
+                assert reg is not None  # skip_reason gave a reason otherwise
+                msg = build(res, kind=row["kind"], event=event, reg=reg,
+                            message_id=row["message_id"], now=now, broadcast=broadcast)
             else:
                 msg = await wrapup_mail.message(res, row, event, reg, now)
             await res.mailer.send(msg)

@@ -27,6 +27,7 @@ SUBJECTS = {
     "event_cancelled": N_("Event cancelled: %(title)s"),
     "thank_you": N_("Thank you for attending %(title)s"),
     "sorry_missed": N_("We missed you at %(title)s"),
+    "links": N_("Your links for %(title)s"),
 }
 
 INTROS = {
@@ -57,13 +58,26 @@ INTROS = {
                      "forum.")],
     "sorry_missed": [N_("We are sorry we missed you at %(title)s."),
                      N_("We hope to see you at the next forum.")],
+    "links": [N_("The organizers of %(title)s sent you your personal links again."),
+              N_("Join with your personal link below. Please do not share it.")],
 }
 RECORDING_NOTE = N_("The recording is available at the link below.")
 
-WITH_JOIN = {"confirmation", "promoted", "reminder", "update", "resend"}
-WITH_INVITE = {"confirmation", "promoted", "update", "resend"}
+WITH_JOIN = {"confirmation", "promoted", "reminder", "update", "resend", "links", "broadcast"}
+WITH_INVITE = {"confirmation", "promoted", "update", "resend", "links"}
 # Follow-ups after the event: with the recording link when there is one.
 WITH_RECORDING = {"thank_you", "sorry_missed"}
+
+@dataclass(frozen=True)
+class Broadcast:
+    """An organizer's message (webinar.registrations.broadcast): their subject and
+    plain-text body, wrapped in the registrant's language by `build`."""
+
+    subject: str
+    body: str
+
+    def paragraphs(self) -> list[str]:
+        return [p.strip("\n") for p in self.body.split("\n\n") if p.strip()]
 
 
 @dataclass(frozen=True)
@@ -73,8 +87,10 @@ class Link:
 
 
 def build(res: Resources, *, kind: str, event: Event, reg: Registration, message_id: str,
-          now: datetime, attachments: list[Attachment] | None = None) -> EmailMessage:
-    """The mail of this kind to this registrant; `attachments` go after the invite."""
+          now: datetime, attachments: list[Attachment] | None = None,
+          broadcast: Broadcast | None = None) -> EmailMessage:
+    """The mail of this kind to this registrant; `attachments` go after the invite, and
+    `broadcast` is an organizer's message in place of the kind's own paragraphs."""
     lang = reg.language
     t = translations(lang)
     _ = t.gettext
@@ -99,7 +115,7 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
     ctx = {
         "_": _, "lang": lang, "kind": kind, "event": event, "reg": reg,
         "greeting": _("Hello %(name)s,") % values,
-        "paragraphs": paragraphs,
+        "paragraphs": broadcast.paragraphs() if broadcast is not None else paragraphs,
         "links": links,
         "when": when,
         "ends": format_when(event.ends_at, event.timezone, lang),
@@ -108,6 +124,9 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
         "footer": _("You receive this because you registered for %(title)s.") % values,
         "host": host,
     }
+    if broadcast is not None:
+        ctx["footer"] = _("The organizers of %(title)s wrote this message to its "
+                          "registrants.") % values
     text = res.templates.get_template("emails/message.txt").render(ctx)
     html = res.templates.get_template("emails/message.html").render(ctx)
     attachments = list(attachments or [])
@@ -123,7 +142,8 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
     return compose(
         sender=settings.mail_from, sender_name=host.name,
         to_name=reg.name, to_addr=reg.email,
-        subject=_(SUBJECTS[kind]) % values, text=text, html=html, message_id=message_id,
+        subject=broadcast.subject if broadcast is not None else _(SUBJECTS[kind]) % values,
+        text=text, html=html, message_id=message_id,
         date=now,
         reply_to=[host.contact] if host.contact else event.organizer_emails[:5] or None,
         attachments=attachments,

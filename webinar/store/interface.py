@@ -8,8 +8,9 @@ Rows come back as read-only mappings of column name to value; times are UTC ISO 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 Row = Mapping[str, Any]
@@ -57,6 +58,44 @@ class RegistrationQueries(Protocol):
                                             entry_id: int, created_type: str) -> list[Row]: ...
     # Every registration of the event, all statuses: id, status, sector, country, organization.
     async def for_report(self, event_id: int) -> list[Row]: ...
+
+
+@dataclass(frozen=True)
+class RegistrantFilter:
+    """What the registrants table filters on in SQL (attended is judged in Python, by
+    the one rule in webinar.attendance): empty fields filter nothing."""
+
+    statuses: tuple[str, ...] = ()
+    sector: str | None = None
+    country: str | None = None
+    search: str | None = None  # a case-insensitive substring of name, email, organization
+
+
+class RegistrantQueries(Protocol):
+    """The organizers' registrants table (webinar.registrations.listing) and broadcasts."""
+
+    async def count(self, event_id: int, where: RegistrantFilter) -> int: ...
+    async def page(self, event_id: int, where: RegistrantFilter, sort: str, descending: bool,
+                   limit: int, offset: int) -> list[Row]:
+        """`sort`: name (lower-cased), created, sector, country or id; then id."""
+        ...
+    async def ids(self, event_id: int, where: RegistrantFilter, sort: str,
+                  descending: bool) -> list[int]: ...
+    async def rows(self, ids: Sequence[int]) -> list[Row]: ...
+    async def log_position(self) -> int:
+        """The event log's last id (MAX(id), 0 when empty)."""
+        ...
+    async def insert_broadcast(self, *, event_id: int, organizer_id: int | None,
+                               form_key: str, subject: str, body: str, audience: str,
+                               now: str) -> tuple[Row, bool]:
+        """(the broadcast, whether it is new); an existing form_key finds the first."""
+        ...
+    async def set_broadcast_recipients(self, broadcast_id: int, count: int) -> None: ...
+    async def broadcasts_by_ids(self, ids: Sequence[int]) -> list[Row]: ...
+    async def broadcasts(self, event_id: int, limit: int) -> list[Row]: ...
+    async def plan_many(self, rows: Sequence[dict[str, Any]]) -> None:
+        """deliveries.plan for many at once: INSERT ... ON CONFLICT (key) DO NOTHING."""
+        ...
 
 
 class DeliveryQueries(Protocol):
@@ -134,6 +173,8 @@ class AttendanceQueries(Protocol):
                                 last_id: int) -> list[Row]: ...
     async def visits_between(self, event_id: int, first_id: int,
                              last_id: int) -> list[Row]: ...
+    async def intervals_of(self, event_id: int, registration_ids: list[int]) -> list[Row]: ...
+    async def visits_of(self, event_id: int, registration_ids: list[int]) -> list[Row]: ...
     async def event_intervals(self, event_id: int) -> list[Row]: ...
     async def event_visits(self, event_id: int) -> list[Row]: ...
     # The live view (webinar.attendance.live).
@@ -201,6 +242,8 @@ class Queries(Protocol):
     def invitations(self) -> InvitationQueries: ...
     @property
     def wrapups(self) -> WrapupQueries: ...
+    @property
+    def registrants(self) -> RegistrantQueries: ...
 
 
 class Transaction(Queries, Protocol):

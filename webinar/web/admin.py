@@ -42,6 +42,8 @@ def setup(app: web.Application) -> None:
                         name="admin_import")
     from webinar.web import admin_wrapup  # it imports this module's helpers
     admin_wrapup.setup(app)
+    from webinar.web import admin_registrants  # it imports this module's helpers
+    admin_registrants.setup(app)
 
 
 async def to_dashboard(request: web.Request) -> web.Response:

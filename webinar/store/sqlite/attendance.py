@@ -84,6 +84,30 @@ class AttendanceQueries:
             (event_id, first_id, last_id),
         )
 
+    async def intervals_of(self, event_id: int, registration_ids: list[int]) -> list[Row]:
+        """The intervals of these registrations of the event (a page in any order)."""
+        rows: list[Row] = []
+        for start in range(0, len(registration_ids), 500):
+            chunk = registration_ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows += await self._conn.fetchall(
+                "SELECT registration_id, started_at, ended_at FROM presence_intervals"  # noqa: S608
+                f" WHERE registration_id IN ({marks}) AND event_id = ?",
+                [*chunk, event_id])
+        return rows
+
+    async def visits_of(self, event_id: int, registration_ids: list[int]) -> list[Row]:
+        """The join visits of these registrations of the event."""
+        rows: list[Row] = []
+        for start in range(0, len(registration_ids), 500):
+            chunk = registration_ids[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows += await self._conn.fetchall(
+                "SELECT registration_id, at FROM join_visits"  # noqa: S608
+                f" WHERE registration_id IN ({marks}) AND event_id = ?",
+                [*chunk, event_id])
+        return rows
+
     async def event_intervals(self, event_id: int) -> list[Row]:
         """Every interval of the event, walk-ins included."""
         return await self._conn.fetchall(

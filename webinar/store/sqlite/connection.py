@@ -69,6 +69,12 @@ class Conn:
         async with self._conn.execute(sql, params) as cursor:
             return list(await cursor.fetchall())  # type: ignore[arg-type]
 
+    async def fetchcolumn(self, sql: str, params: Params = ()) -> list[Any]:
+        """The first column of every row, without building a dict per row (long lists)."""
+        async with self._conn.execute(sql, params) as cursor:
+            cursor._cursor.row_factory = None  # plain tuples, not dicts
+            return [values[0] for values in await cursor.fetchall()]
+
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else next(iter(row.values()))

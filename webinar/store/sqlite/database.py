@@ -28,6 +28,7 @@ from webinar.store.sqlite.events import EventQueries
 from webinar.store.sqlite.invitations import InvitationQueries
 from webinar.store.sqlite.log import LogQueries
 from webinar.store.sqlite.organizers import OrganizerQueries
+from webinar.store.sqlite.registrants import RegistrantQueries
 from webinar.store.sqlite.registrations import RegistrationQueries
 from webinar.store.sqlite.wrapups import WrapupQueries
 
@@ -49,6 +50,7 @@ class _Queries:
         self.attendance = AttendanceQueries(conn)
         self.invitations = InvitationQueries(conn)
         self.wrapups = WrapupQueries(conn)
+        self.registrants = RegistrantQueries(conn)
 
 
 class SqliteTransaction(_Queries):
