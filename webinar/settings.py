@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     timezone: str = "America/Guatemala"
     zoom_webhook_secret: str | None = None
     rate_limit: str = "30/minute"
+    # The hosting institution named where an event names none (certificates, open data).
+    org_name: str | None = None
     # Mail delivery tuning: connections kept open to the relay, and messages per batch.
     smtp_connections: int = Field(default=4, ge=1, le=64)
     delivery_batch: int = Field(default=200, ge=1, le=5000)
