@@ -12,7 +12,7 @@ from aiohttp import web
 from webinar.clock import Clock, SystemClock
 from webinar.runtime import Resources, open_resources
 from webinar.settings import Settings, parse_rate
-from webinar.web import admin, api, certificates, live, public, watch, webhooks
+from webinar.web import admin, api, certificates, live, open_data, public, watch, webhooks
 from webinar.web.keys import CSRF, LOGIN_THROTTLE, RATE_LIMITER, RESOURCES
 from webinar.web.middleware import error_middleware, headers_middleware, language_middleware
 from webinar.web.security import Csrf, LoginThrottle, RateLimiter
@@ -53,4 +53,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     webhooks.setup(app)
     watch.setup(app)
     certificates.setup(app)
+    open_data.setup(app)
     return app
