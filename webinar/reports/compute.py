@@ -39,6 +39,8 @@ class Person:
     organization: str = ""
     attended: bool = False
     minutes: int = 0
+    # Attended an earlier event of the same organizers (reports.service.returning_people).
+    returning: bool = False
 
 
 def _round_half_up(numerator: int, denominator: int, decimals: int) -> float:
@@ -144,6 +146,9 @@ def compute(event: EventFacts, people: Iterable[Person], walk_ins: int,
       removed it after they registered) go to one more row, code `OTHER_SECTOR`, at the
       end, and only when there are such people; so the rows always add up to the totals.
     - Minutes (average, median) are over those who attended; 0 when nobody did.
+    - New vs returning: of those who attended, `returning_attendees` are the people
+      marked `returning` (they attended an earlier event managed by the same organizers),
+      `new_attendees` the others.
     - `timeline` is `[{minute, present}]` as `intervals.present_per_minute` gives it (or
       TimelinePoint objects); the peak is its first minute with the most people present.
     """
@@ -161,6 +166,7 @@ def compute(event: EventFacts, people: Iterable[Person], walk_ins: int,
     if others:
         by_sector.append(_sector_row(OTHER_SECTOR, "", "", others))
     minutes = [p.minutes for p in confirmed if p.attended]
+    returning = sum(1 for p in confirmed if p.attended and p.returning)
     organizations, left_out = _organizations(confirmed, top_organizations)
     points = _timeline(timeline)
     return Report(
@@ -179,4 +185,6 @@ def compute(event: EventFacts, people: Iterable[Person], walk_ins: int,
         organizations_left_out=left_out,
         timeline=points,
         peak=_peak(points),
+        new_attendees=len(minutes) - returning,
+        returning_attendees=returning,
     )

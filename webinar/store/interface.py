@@ -55,6 +55,10 @@ class RegistrationQueries(Protocol):
                                             entry_id: int, created_type: str) -> list[Row]: ...
     # Every registration of the event, all statuses: id, status, sector, country, organization.
     async def for_report(self, event_id: int) -> list[Row]: ...
+    # Presence of this event's confirmed registrants at earlier events of its organizers:
+    # registration_id, earlier_event_id, that event's starts_at, ends_at,
+    # doors_open_minutes, min_minutes_attended, and started_at/ended_at or at (a visit).
+    async def earlier_attendance(self, event_id: int) -> list[Row]: ...
 
 
 class DeliveryQueries(Protocol):
