@@ -25,7 +25,7 @@ Choices the contract leaves open:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from webinar.attendance import intervals
@@ -79,8 +79,4 @@ async def build_report(store: Store, event: Event, now: datetime) -> Report:
                              attended=attendance.attended, minutes=attendance.minutes,
                              returning=row["id"] in returning))
     walk_ins = sum(1 for attendance in seen.walk_ins.values() if attendance.attended)
-    in_room: list[Iterable[Interval]] = [*seen.registration_spans.values(),
-                                         *seen.walk_in_spans.values()]
-    start, end = intervals.window(event.starts_at, event.ends_at, event.doors_open_minutes)
-    timeline = intervals.present_per_minute(in_room, start, end, now)
-    return compute(EventFacts.from_event(event), people, walk_ins, timeline)
+    return compute(EventFacts.from_event(event), people, walk_ins, seen.timeline)
