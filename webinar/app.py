@@ -12,7 +12,17 @@ from aiohttp import web
 from webinar.clock import Clock, SystemClock
 from webinar.runtime import Resources, open_resources
 from webinar.settings import Settings, parse_rate
-from webinar.web import admin, api, assets, live, public, watch, webhooks
+from webinar.web import (
+    admin,
+    api,
+    assets,
+    certificates,
+    live,
+    open_data,
+    public,
+    watch,
+    webhooks,
+)
 from webinar.web.access_log import access_log_middleware
 from webinar.web.keys import CSRF, LOGIN_THROTTLE, RATE_LIMITER, RESOURCES
 from webinar.web.middleware import error_middleware, headers_middleware, language_middleware
@@ -56,4 +66,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     webhooks.setup(app)
     watch.setup(app)
     assets.setup(app)
+    certificates.setup(app)
+    open_data.setup(app)
     return app

@@ -52,7 +52,8 @@ def test_csv_starts_with_the_by_sector_table():
 def test_csv_sections_each_with_title_and_header():
     parts = sections(render_csv(report(), "en"))
     titles = [part[0][0] for part in parts[1:]]
-    assert titles == ["Summary", "Countries", "Organizations", "Present minute by minute"]
+    assert titles == ["Summary", "Countries", "Organizations", "Present minute by minute",
+                      "New and returning participants"]
     summary = dict(row for row in parts[1][2:])
     assert summary["Walk-ins (not registered)"] == "4"
     assert summary["Waitlisted"] == "2" and summary["Cancelled"] == "1"
@@ -90,7 +91,7 @@ def test_csv_of_an_empty_event():
     parts = sections(render_csv(compute(facts(), [], 0, []), "en"))
     assert len(parts[0]) == 1 + 4 + 1  # header, four sectors, total
     assert parts[0][-1] == ["", "Total", "0", "0", "0.000", "0.0", "0.0"]
-    assert [len(part) for part in parts[2:]] == [2, 2, 2]  # title and header, no rows
+    assert [len(part) for part in parts[2:5]] == [2, 2, 2]  # title and header, no rows
 
 
 def load(data: bytes):
@@ -100,10 +101,12 @@ def load(data: bytes):
 def test_xlsx_one_sheet_per_table():
     book = load(render_xlsx(report(), "en"))
     assert book.sheetnames == ["Summary", "Attendance by sector", "Countries",
-                               "Organizations", "Present minute by minute"]
+                               "Organizations", "Present minute by minute",
+                               "New and returning participants"]
     spanish = load(render_xlsx(report(), "es"))
     assert spanish.sheetnames == ["Resumen", "Asistencia por sector", "Países",
-                                  "Organizaciones", "Presentes minuto a minuto"]
+                                  "Organizaciones", "Presentes minuto a minuto",
+                                  "Asistentes nuevos y recurrentes"]
 
 
 def test_xlsx_values_numbers_and_formats():

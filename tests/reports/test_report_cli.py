@@ -54,7 +54,7 @@ async def test_cli_report_in_every_format(client, clock, settings, tmp_path):
     done = _run(settings, SLUG, "--format", "xlsx", "-o", str(out))
     assert done.returncode == 0, done.stderr
     book = load_workbook(out)
-    assert len(book.sheetnames) == 5
+    assert len(book.sheetnames) == 6
     by_sector = {row[0]: row for row in book[book.sheetnames[1]].iter_rows(values_only=True)}
     assert by_sector["public"][2:5] == (3, 2, 0.667)
 

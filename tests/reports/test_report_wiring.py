@@ -200,7 +200,7 @@ async def test_the_xlsx_download_opens(client, clock):
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     assert "attachment" in resp.headers["Content-Disposition"]
     book = load_workbook(io.BytesIO(await resp.read()))
-    assert len(book.sheetnames) == 5
+    assert len(book.sheetnames) == 6
     sheet = book[book.sheetnames[1]]  # by sector
     rows = {row[1]: row for row in sheet.iter_rows(values_only=True)}
     assert rows["Public sector"][2:5] == (3, 2, 0.667)

@@ -55,7 +55,7 @@ async def test_wrapup_runs_once_at_end_plus_delay(mail_client, smtp, clock):
         assert "\r" not in str(message["Subject"]) and "Foro: Gobierno digital" in str(
             message["Subject"])
         book = xlsx_of(message)
-        assert len(book.sheetnames) == 5
+        assert len(book.sheetnames) == 6  # summary, sector, countries, orgs, timeline, new
         values = [[c.value for c in row] for row in book.worksheets[1].iter_rows()]
         assert values[1][:4] == ["academic", "Académico", 2, 1]  # personas 1 and 3; 3 came
 

@@ -11,9 +11,10 @@ min(now, window end), or at the window end when no `now` is given (an import who
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 MINUTE = timedelta(minutes=1)
 
@@ -71,33 +72,146 @@ def merge(intervals: Iterable[Interval]) -> list[Interval]:
     return merged
 
 
+# --- the arithmetic, on integer microseconds since the epoch (UTC) ------------------------
+# The rules below run on plain integers so that a report of 100,000 people does not build
+# and compare a million datetime objects; the datetime functions (`clip`, `minutes`,
+# `present`, `assess`, `present_per_minute`) convert and call them, so there is one rule.
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+MINUTE_US = 60_000_000
+
+Span = tuple[int, int | None]  # (start, end or None = open), microseconds
+K = TypeVar("K")
+
+
+def micros(moment: datetime) -> int:
+    """An aware datetime as integer microseconds since the epoch (exact)."""
+    if moment.tzinfo is None:
+        raise ValueError("Interval times must be timezone-aware")
+    return (moment - EPOCH) // MICROSECOND
+
+
+def from_micros(value: int) -> datetime:
+    return EPOCH + value * MICROSECOND
+
+
+def clip_spans(spans: Iterable[Span], window_start: int, window_end: int,
+               now: int | None = None) -> list[tuple[int, int]]:
+    """`clip` on microseconds: the union of the spans cut to the window, in order, all
+    closed (an open span ends at min(now, window_end); one starting after that is not
+    there yet); an instant inside the window is kept."""
+    limit = window_end if now is None else min(now, window_end)
+    closed = []
+    for start, end in spans:
+        if end is None:
+            if start > limit:
+                continue
+            end = limit
+        elif end < start:
+            raise ValueError("Interval ends before it starts")
+        closed.append((start, end))
+    if len(closed) > 1:
+        closed.sort()
+    clipped: list[tuple[int, int]] = []
+    index, count = 0, len(closed)
+    while index < count:
+        start, end = closed[index]
+        index += 1
+        while index < count and closed[index][0] <= end:  # overlapping or touching: one
+            if closed[index][1] > end:
+                end = closed[index][1]
+            index += 1
+        if end == start:  # an instant: inside the window or not at all
+            if window_start <= start < window_end:
+                clipped.append((start, end))
+            continue
+        # Cut to the window (plain comparisons: this runs for every person of a report).
+        if start < window_start:
+            start = window_start
+        if end > window_end:
+            end = window_end
+        if start < end:  # a real overlap, not an interval touching the window's edge
+            clipped.append((start, end))
+    return clipped
+
+
+def assess_spans(spans: Iterable[Span], clicks: Iterable[int], *, window_start: int,
+                 window_end: int, min_minutes_attended: int, now: int | None = None
+                 ) -> tuple[Attendance, list[tuple[int, int]]]:
+    """`assess` on microseconds; also gives the clipped spans (for the timeline)."""
+    found, in_room = assess_people({0: list(spans)}, {0: list(clicks)},
+                                   window_start=window_start, window_end=window_end,
+                                   min_minutes_attended=min_minutes_attended, now=now)
+    return found[0], (in_room[0] if in_room else [])
+
+
+def assess_people(spans: Mapping[K, Sequence[Span]], clicks: Mapping[K, Sequence[int]], *,
+                  window_start: int, window_end: int, min_minutes_attended: int,
+                  now: int | None = None
+                  ) -> tuple[dict[K, Attendance], list[list[tuple[int, int]]]]:
+    """`assess` for many people at once, on microseconds: everyone in `spans` or `clicks`
+    with their Attendance, and the clipped spans of those with any (for `timeline`), each
+    person's intervals clipped once. One loop for a whole event: a report of 100,000
+    people spends its time here."""
+    found: dict[K, Attendance] = {}
+    in_room: list[list[tuple[int, int]]] = []
+    no_spans: Sequence[Span] = ()
+    no_clicks: Sequence[int] = ()
+    for who in spans.keys() | clicks.keys():
+        clipped = clip_spans(spans.get(who, no_spans), window_start, window_end, now)
+        total = 0
+        for start, end in clipped:
+            total += end - start
+        total //= MINUTE_US
+        joined = False
+        for moment in clicks.get(who, no_clicks):
+            if window_start <= moment < window_end:
+                joined = True
+                break
+        if clipped:
+            in_room.append(clipped)
+        found[who] = _attendance(attended(minutes=total,
+                                          min_minutes_attended=min_minutes_attended,
+                                          joined=joined, present=bool(clipped)), total)
+    return found, in_room
+
+
+_SHARED: dict[tuple[bool, int], Attendance] = {}
+
+
+def _attendance(attended: bool, minutes: int) -> Attendance:
+    """An Attendance, shared between the many people with the same values (it is
+    immutable): a report does not build 100,000 of them."""
+    key = (attended, minutes)
+    result = _SHARED.get(key)
+    if result is None:
+        result = Attendance(attended=attended, minutes=minutes)
+        if len(_SHARED) < 100_000:
+            _SHARED[key] = result
+    return result
+
+
+def _spans(intervals: Iterable[Interval]) -> list[Span]:
+    return [(micros(i.start), None if i.end is None else micros(i.end)) for i in intervals]
+
+
 def clip(intervals: Iterable[Interval], window_start: datetime, window_end: datetime,
          now: datetime | None = None) -> list[Interval]:
     """The union of the intervals cut to the window, all closed: an open interval ends
     at min(now, window_end). Intervals outside the window disappear; an instant (start ==
     end, e.g. a Meet row of a few seconds) inside the window is kept."""
-    limit = window_end if now is None else min(now, window_end)
-    closed = [Interval(i.start, limit if i.end is None else i.end) for i in intervals
-              if i.end is not None or i.start <= limit]  # an open one starting after `now`: not yet
-    clipped: list[Interval] = []
-    for item in merge(closed):
-        assert item.end is not None
-        if item.end == item.start:  # an instant: inside the window or not at all
-            if window_start <= item.start < window_end:
-                clipped.append(item)
-            continue
-        start, end = max(item.start, window_start), min(item.end, window_end)
-        if start < end:  # a real overlap, not an interval touching the window's edge
-            clipped.append(Interval(start, end))
-    return clipped
+    return [Interval(from_micros(start), from_micros(end)) for start, end in clip_spans(
+        _spans(intervals), micros(window_start), micros(window_end),
+        None if now is None else micros(now))]
 
 
 def minutes(intervals: Iterable[Interval], window_start: datetime, window_end: datetime,
             now: datetime | None = None) -> int:
     """Whole minutes, rounded down, of the union of the intervals inside the window."""
-    total = sum((i.duration() for i in clip(intervals, window_start, window_end, now)),
-                timedelta())
-    return total // MINUTE
+    spans = clip_spans(_spans(intervals), micros(window_start), micros(window_end),
+                       None if now is None else micros(now))
+    return sum(end - start for start, end in spans) // MINUTE_US
 
 
 def present(intervals: Iterable[Interval], window_start: datetime, window_end: datetime,
@@ -134,14 +248,11 @@ def assess(intervals: Iterable[Interval], clicks: Iterable[datetime], *,
            window_start: datetime, window_end: datetime, min_minutes_attended: int,
            now: datetime | None = None) -> Attendance:
     """`attended` and `minutes` of one person from their intervals and join clicks."""
-    spans = clip(intervals, window_start, window_end, now)
-    total = sum((i.duration() for i in spans), timedelta()) // MINUTE
-    return Attendance(
-        attended=attended(minutes=total, min_minutes_attended=min_minutes_attended,
-                          joined=clicked_in_window(clicks, window_start, window_end),
-                          present=bool(spans)),
-        minutes=total,
-    )
+    result, _clipped = assess_spans(
+        _spans(intervals), [micros(c) for c in clicks], window_start=micros(window_start),
+        window_end=micros(window_end), min_minutes_attended=min_minutes_attended,
+        now=None if now is None else micros(now))
+    return result
 
 
 def _iso_minute(moment: datetime) -> str:
@@ -156,29 +267,40 @@ def present_per_minute(people_intervals: Mapping[object, Iterable[Interval]]
     clock's minute boundary) from doors open to the end, `present` counting the people
     with an interval in that minute (overlapping it, or an instant inside it). Each
     person counts once a minute however many devices they used."""
-    base = window_start.astimezone(UTC).replace(second=0, microsecond=0)
-    count = max(0, -((base - window_end) // MINUTE))  # ceil: a last partial minute counts
-    # A difference array: +1 where a person's run of minutes starts, -1 after it ends, so
-    # the work is linear in the intervals, not in the minutes they cover.
-    changes = [0] * (count + 1)
     groups = people_intervals.values() if isinstance(people_intervals, Mapping) \
         else people_intervals
-    for person in groups:
+    start, end = micros(window_start), micros(window_end)
+    limit = None if now is None else micros(now)
+    return timeline((clip_spans(_spans(person), start, end, limit) for person in groups),
+                    start, end)
+
+
+def timeline(clipped_people: Iterable[Sequence[tuple[int, int]]], window_start: int,
+             window_end: int) -> list[dict[str, object]]:
+    """`present_per_minute` from each person's clipped spans (`clip_spans`, in order and
+    disjoint), on microseconds: a sweep over a difference array, +1 where a person's run
+    of minutes starts and -1 after it ends, so the work is linear in the spans, not in
+    the minutes they cover."""
+    base = window_start - window_start % MINUTE_US  # the clock's minute (UTC)
+    count = max(0, -((base - window_end) // MINUTE_US))  # ceil: a last partial minute counts
+    changes = [0] * (count + 1)
+    for spans in clipped_people:
         covered_to = -1  # the last minute already counted for this person
-        for span in clip(person, window_start, window_end, now):  # in order, disjoint
-            assert span.end is not None  # clip closes every interval
-            first = (span.start - base) // MINUTE
-            if span.end == span.start:
+        for span_start, span_end in spans:
+            first = (span_start - base) // MINUTE_US
+            if span_end == span_start:
                 last = first
             else:
-                last = -((base - span.end) // MINUTE) - 1  # ceil, minus one
+                last = -((base - span_end) // MINUTE_US) - 1  # ceil, minus one
             first, last = max(first, covered_to + 1, 0), min(last, count - 1)
             if first <= last:
                 changes[first] += 1
                 changes[last + 1] -= 1
                 covered_to = last
-    timeline, present = [], 0
+    points, present = [], 0
+    base_moment = from_micros(base)
     for index in range(count):
         present += changes[index]
-        timeline.append({"minute": _iso_minute(base + index * MINUTE), "present": present})
-    return timeline
+        points.append({"minute": _iso_minute(base_moment + index * MINUTE),
+                       "present": present})
+    return points

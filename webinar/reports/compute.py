@@ -10,8 +10,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from webinar.reports.model import (
     OTHER_SECTOR,
@@ -28,10 +27,10 @@ Status = Literal["confirmed", "waitlisted", "cancelled"]
 DEFAULT_TOP_ORGANIZATIONS = 15
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
     """One registration as the report sees it. `attended` and `minutes` follow the
-    contract (minutes: whole minutes of presence inside the window)."""
+    contract (minutes: whole minutes of presence inside the window). A named tuple: a
+    report builds one for each of 100,000 registrations."""
 
     status: Status
     sector: str
@@ -39,6 +38,8 @@ class Person:
     organization: str = ""
     attended: bool = False
     minutes: int = 0
+    # Attended an earlier event of the same organizers (reports.service.returning_people).
+    returning: bool = False
 
 
 def _round_half_up(numerator: int, denominator: int, decimals: int) -> float:
@@ -77,12 +78,18 @@ def _sector_row(code: str, label_es: str, label_en: str,
 
 
 def _countries(confirmed: Sequence[Person]) -> list[CountryRow]:
+    as_given: Counter[str] = Counter()  # counted as typed first: few distinct values
+    came: Counter[str] = Counter()
+    for person in confirmed:
+        as_given[person.country] += 1
+        if person.attended:
+            came[person.country] += 1
     registered: Counter[str] = Counter()
     attended: Counter[str] = Counter()
-    for person in confirmed:
-        code = person.country.strip().upper()
-        registered[code] += 1
-        attended[code] += person.attended
+    for given, count in as_given.items():
+        code = given.strip().upper()
+        registered[code] += count
+        attended[code] += came[given]
     return [CountryRow(code, registered[code], attended[code])
             for code in sorted(registered, key=lambda c: (-registered[c], c))]
 
@@ -93,17 +100,23 @@ def _organizations(confirmed: Sequence[Person],
     spelling; people who gave none are not an organization. Sorted by registered, then
     attended (both descending), then name. Returns the top `top` and how many more there
     were."""
+    as_given: Counter[str] = Counter()  # counted as typed first: far fewer distinct values
+    came: Counter[str] = Counter()
+    for person in confirmed:
+        as_given[person.organization] += 1
+        if person.attended:
+            came[person.organization] += 1
     spellings: dict[str, Counter[str]] = {}
     registered: Counter[str] = Counter()
     attended: Counter[str] = Counter()
-    for person in confirmed:
-        shown = " ".join(person.organization.split())
+    for given, count in as_given.items():  # in order of first appearance, as the people
+        shown = " ".join(given.split())
         if not shown:
             continue
         key = shown.casefold()
-        spellings.setdefault(key, Counter())[shown] += 1
-        registered[key] += 1
-        attended[key] += person.attended
+        spellings.setdefault(key, Counter())[shown] += count
+        registered[key] += count
+        attended[key] += came[given]
     rows = [OrganizationRow(spellings[key].most_common(1)[0][0], registered[key], attended[key])
             for key in registered]
     rows.sort(key=lambda r: (-r.registered, -r.attended, r.organization.casefold()))
@@ -144,6 +157,9 @@ def compute(event: EventFacts, people: Iterable[Person], walk_ins: int,
       removed it after they registered) go to one more row, code `OTHER_SECTOR`, at the
       end, and only when there are such people; so the rows always add up to the totals.
     - Minutes (average, median) are over those who attended; 0 when nobody did.
+    - New vs returning: of those who attended, `returning_attendees` are the people
+      marked `returning` (they attended an earlier event managed by the same organizers),
+      `new_attendees` the others.
     - `timeline` is `[{minute, present}]` as `intervals.present_per_minute` gives it (or
       TimelinePoint objects); the peak is its first minute with the most people present.
     """
@@ -161,6 +177,7 @@ def compute(event: EventFacts, people: Iterable[Person], walk_ins: int,
     if others:
         by_sector.append(_sector_row(OTHER_SECTOR, "", "", others))
     minutes = [p.minutes for p in confirmed if p.attended]
+    returning = sum(1 for p in confirmed if p.attended and p.returning)
     organizations, left_out = _organizations(confirmed, top_organizations)
     points = _timeline(timeline)
     return Report(
@@ -179,4 +196,6 @@ def compute(event: EventFacts, people: Iterable[Person], walk_ins: int,
         organizations_left_out=left_out,
         timeline=points,
         peak=_peak(points),
+        new_attendees=len(minutes) - returning,
+        returning_attendees=returning,
     )

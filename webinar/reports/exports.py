@@ -6,7 +6,8 @@ that table), then each other table after a blank line, as a title line and its h
 Numbers are written neutrally (`0.731`, `12.5`, ISO times) whatever the language; the
 labels are in the language. Encode it as "utf-8-sig" for Excel to read the accents.
 
-XLSX: one sheet per table (summary, by sector, countries, organizations, timeline), bold
+XLSX: one sheet per table (summary, by sector, countries, organizations, timeline, new
+and returning participants), bold
 headers, numbers as numbers, rates as percentages, times as local times of the event.
 
 In both, text cells are neutralised (`tables.neutralise`) so that nothing a registrant
@@ -55,7 +56,7 @@ def render_csv(report: Report, lang: str) -> str:
     return out.getvalue()
 
 
-XLSX_ORDER = ("summary", "by_sector", "countries", "organizations", "timeline")
+XLSX_ORDER = ("summary", "by_sector", "countries", "organizations", "timeline", "returning")
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 BOLD = Font(bold=True)
 

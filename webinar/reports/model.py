@@ -150,6 +150,9 @@ class Report:
     peak: Peak
     # Organizations beyond the top N that were left out of `organizations`.
     organizations_left_out: int = 0
+    # Of `attended`: first time at an event of these organizers, or back from an earlier one.
+    new_attendees: int = 0
+    returning_attendees: int = 0
 
     def sector_rows_with_attendees(self) -> list[SectorRow]:
         return [row for row in self.by_sector if row.attended > 0]
@@ -171,6 +174,8 @@ class Report:
             "countries": [row.to_json() for row in self.countries],
             "organizations": [row.to_json() for row in self.organizations],
             "organizations_left_out": self.organizations_left_out,
+            "new_vs_returning": {"new": self.new_attendees,
+                                 "returning": self.returning_attendees},
             "timeline": [point.to_json() for point in self.timeline],
             "peak": self.peak.to_json(),
         }

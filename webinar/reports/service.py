@@ -1,9 +1,10 @@
 """The report of a stored event: reads its registrations and attendance and hands them to
 `compute` (the API, the admin page and the CLI call `build_report`).
 
-Three reads whatever the size of the event: the registrations (all statuses, only the
+Four reads whatever the size of the event: the registrations (all statuses, only the
 columns the report uses), the presence intervals and the join visits (both through
-`attendance.service.event_attendance`). Everything after is linear in the number of
+`attendance.service.event_attendance`), and the earlier attendance of the same people at
+the organizers' earlier events (`returning_people`). Everything after is linear in the number of
 people and intervals.
 
 Choices the contract leaves open:
@@ -15,37 +16,67 @@ Choices the contract leaves open:
   intervals only: a join click (or a manual check-in) is presence without minutes, so it
   makes someone `attended` without adding to any minute of the timeline.
 - `now` ends the intervals still open (a live report); minutes after `now` count nobody.
+- New vs returning: an attendee is returning when the same address, confirmed, attended
+  (by the same rule, `intervals.assess`, against that event's own window and minimum) an
+  earlier published event that shares a manager with this one (the creator's account or
+  an address of `organizer_emails`). Walk-ins are neither.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
 from webinar.attendance import intervals
 from webinar.attendance import service as attendance_service
 from webinar.attendance.intervals import Interval
 from webinar.attendance.service import NOBODY
+from webinar.clock import from_db
 from webinar.events.model import Event
 from webinar.reports.compute import Person, compute
 from webinar.reports.model import EventFacts, Report
-from webinar.store.interface import Store
+from webinar.store.interface import Row, Store
+
+
+def returning_people(rows: Sequence[Row]) -> set[int]:
+    """The registrations (of this event) whose address attended an earlier event, from
+    the rows of `registrations.earlier_attendance`."""
+    spans: dict[tuple[int, int], list[Interval]] = defaultdict(list)
+    clicks: dict[tuple[int, int], list[datetime]] = defaultdict(list)
+    facts: dict[tuple[int, int], Row] = {}
+    for row in rows:
+        key = (row["registration_id"], row["earlier_event_id"])
+        facts[key] = row
+        if row["at"] is not None:
+            clicks[key].append(from_db(row["at"]))
+        else:
+            spans[key].append(Interval(from_db(row["started_at"]), from_db(row["ended_at"])))
+    returning = set()
+    for key, row in facts.items():
+        if key[0] in returning:
+            continue
+        start, end = intervals.window(from_db(row["starts_at"]), from_db(row["ends_at"]),
+                                      row["doors_open_minutes"])
+        if intervals.assess(spans.get(key, ()), clicks.get(key, ()), window_start=start,
+                            window_end=end,
+                            min_minutes_attended=row["min_minutes_attended"]).attended:
+            returning.add(key[0])
+    return returning
 
 
 async def build_report(store: Store, event: Event, now: datetime) -> Report:
     """The attendance report of `event` as of `now`."""
     rows = await store.registrations.for_report(event.id)
     seen = await attendance_service.event_attendance(store, event, now)
+    returning = returning_people(await store.registrations.earlier_attendance(event.id))
     people = []
     for row in rows:
         attendance = seen.registrations.get(row["id"], NOBODY)
         people.append(Person(status=row["status"], sector=row["sector"],
                              country=row["country"] or "",
                              organization=row["organization"] or "",
-                             attended=attendance.attended, minutes=attendance.minutes))
+                             attended=attendance.attended, minutes=attendance.minutes,
+                             returning=row["id"] in returning))
     walk_ins = sum(1 for attendance in seen.walk_ins.values() if attendance.attended)
-    in_room: list[Iterable[Interval]] = [*seen.registration_spans.values(),
-                                         *seen.walk_in_spans.values()]
-    start, end = intervals.window(event.starts_at, event.ends_at, event.doors_open_minutes)
-    timeline = intervals.present_per_minute(in_room, start, end, now)
-    return compute(EventFacts.from_event(event), people, walk_ins, timeline)
+    return compute(EventFacts.from_event(event), people, walk_ins, seen.timeline)

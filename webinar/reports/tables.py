@@ -39,7 +39,7 @@ Cell = str | int | float | datetime | None
 
 @dataclass(frozen=True)
 class Table:
-    key: str  # "by_sector", "summary", "countries", "organizations", "timeline"
+    key: str  # "by_sector", "summary", "countries", "organizations", "timeline", "returning"
     title: str
     headers: list[str]
     rows: list[list[Cell]]
@@ -118,8 +118,18 @@ def timeline_table(report: Report, lang: str) -> Table:
                   for point in report.timeline])
 
 
+def returning_table(report: Report, lang: str) -> Table:
+    _ = translations(lang).gettext
+    return Table("returning", _("New and returning participants"),
+                 [_("Participants"), _("Attended")],
+                 [[_("New (first event of these organizers)"), report.new_attendees],
+                  [_("Returning (attended an earlier event of these organizers)"),
+                   report.returning_attendees],
+                  [_("Total"), report.attended]])
+
+
 def tables(report: Report, lang: str) -> list[Table]:
     """Every table, the by-sector one first."""
     return [by_sector_table(report, lang), summary_table(report, lang),
             countries_table(report, lang), organizations_table(report, lang),
-            timeline_table(report, lang)]
+            timeline_table(report, lang), returning_table(report, lang)]

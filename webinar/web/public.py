@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from webinar.attendance import joining
 from webinar.attendance import service as attendance_service
+from webinar.certificates import service as certificates
 from webinar.errors import EventNotFound, RegistrationClosed, RegistrationNotFound
 from webinar.events import service as events_service
 from webinar.events.model import Event
@@ -180,6 +181,8 @@ async def manage_page(request: web.Request) -> web.Response:
         "can_reregister": event.accepts_registrations(res.now()),
         "google_link": google_link(event, event_link(res.settings, event.slug)),
         "outlook_link": outlook_link(event, event_link(res.settings, event.slug)),
+        "certificate": await certificates.certificate_for(res.store, res.settings, event, reg,
+                                                          res.now()) is not None,
     }
     return render(request, "manage.html", ctx, headers={"Cache-Control": "no-store"})
 

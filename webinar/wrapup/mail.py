@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from email.message import EmailMessage
 
+from webinar.certificates.service import certificate_attachment
 from webinar.events.model import Event
 from webinar.i18n import N_, format_when, translations
 from webinar.mail.compose import Attachment, compose
@@ -40,10 +41,10 @@ REPORT_FOOTER = N_("You receive this because you organize %(title)s.")
 
 async def thank_you_attachments(res: Resources, event: Event,
                                 reg: Registration) -> list[Attachment]:
-    """The attachments of a thank-you mail. The one place to add a certificate of
-    attendance (a PDF when the event offers certificates and the person earned one);
-    none for now."""
-    return []
+    """The attachments of a thank-you mail: the certificate of attendance, when the event
+    offers certificates and the person earned one."""
+    certificate = await certificate_attachment(res, event, reg)
+    return [certificate] if certificate is not None else []
 
 
 async def report_message(res: Resources, row: Row, event: Event,
