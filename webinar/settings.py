@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     @field_validator("db")
     @classmethod
     def _db_supported(cls, value: str | None) -> str | None:
-        if value:
+        if value and postgres_url(value) is None:
             sqlite_path(value)
         return value
 
@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     def db_path(self) -> Path:
         """The SQLite file; ValueError (with the reason) for a database we cannot open."""
         return sqlite_path(self.db) if self.db else self.data_dir / "webinar.db"
+
+    @property
+    def postgres_url(self) -> str | None:
+        """The PostgreSQL URL when WEBINAR_DB names one (postgresql:// or postgres://),
+        else None (the SQLite file at `db_path`)."""
+        return postgres_url(self.db) if self.db else None
 
     @property
     def mail_dir(self) -> Path:
@@ -117,6 +123,15 @@ def load_settings() -> Settings:
         raise SystemExit("\n".join(lines)) from None
 
 
+def postgres_url(value: str) -> str | None:
+    """WEBINAR_DB when it is a PostgreSQL URL (postgresql://, postgres://,
+    postgresql+asyncpg://), else None."""
+    match = _URL_SCHEME.match(value)
+    if match and match.group(1).lower().split("+")[0] in ("postgres", "postgresql"):
+        return value
+    return None
+
+
 def sqlite_path(value: str) -> Path:
     """WEBINAR_DB as a file: a plain path, `sqlite:///relative/path` or
     `sqlite:////absolute/path`. Any other URL is refused with the reason."""
@@ -134,8 +149,7 @@ def sqlite_path(value: str) -> Path:
             raise ValueError("the sqlite URL names no file; write sqlite:///path/to/webinar.db")
         return Path(path)
     if scheme.split("+")[0] in ("postgres", "postgresql"):
-        raise ValueError("PostgreSQL is not supported yet; use a file path or "
-                         "sqlite:///path")
+        raise ValueError("WEBINAR_DB names a PostgreSQL database, not an SQLite file")
     # The scheme only: the rest of the URL may hold a password.
     raise ValueError(f"database scheme {scheme}:// is not supported; use a file path or "
                      "sqlite:///path")
