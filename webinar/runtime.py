@@ -65,7 +65,8 @@ async def open_store(settings: Settings) -> AsyncIterator[Store]:
     """The store named by the settings, connected, and closed again."""
     store: SqliteStore | PostgresStore
     url = settings.postgres_url
-    store = PostgresStore(url) if url else SqliteStore(settings.db_path)
+    store = (PostgresStore(url, max_size=settings.db_pool_size) if url
+             else SqliteStore(settings.db_path))
     try:
         await store.connect()
     except (OSError, asyncpg.PostgresError) as exc:

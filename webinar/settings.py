@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     # A mail claimed by a sender that then died is sent again after this many seconds;
     # at least the SMTP timeout, or a slow send outlives its claim (see _lease_covers_send).
     delivery_lease: int = Field(default=60, ge=1, le=3600)
+    # PostgreSQL only: connections each process keeps in its pool (asyncpg).
+    db_pool_size: int = Field(default=10, ge=1, le=200)
     # How often the scheduler looks for work when nothing nudges it.
     poll_seconds: float = Field(default=5.0, gt=0, le=300)
 

@@ -3,8 +3,9 @@
 The cluster starts once per session from Debian's binaries (/usr/lib/postgresql/*/bin),
 as the `postgres` user when the tests run as root (initdb refuses root), in a temp dir
 owned by it, on a free port on 127.0.0.1, with its unix socket in that dir, fsync off.
-One template database is migrated once; each test gets `CREATE DATABASE ... TEMPLATE`
-(a file copy: milliseconds) and drops it afterwards.
+One template database is migrated once; each test gets its own `CREATE DATABASE ...
+TEMPLATE` (made ahead, while the previous test runs) and drops it afterwards (in the
+background).
 
 WEBINAR_TEST_POSTGRES=postgresql://user@host:port/ uses a server you run instead (the
 user may create databases). With no binaries and no such server the PostgreSQL half of
@@ -21,8 +22,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Awaitable, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+import threading
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -71,9 +73,48 @@ class Current:
 current = Current()
 
 
+class _Admin:
+    """One connection to the cluster's `postgres` database on a loop of its own thread:
+    creates and drops the tests' databases. It keeps the next test's database made ahead
+    (while the current test runs) and drops finished ones without waiting."""
+
+    def __init__(self, url: str):
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.pending: list[Future] = []
+        self.conn: asyncpg.Connection = self._call(asyncpg.connect(url)).result()
+        self.lock = asyncio.Lock()
+
+    def _call(self, coro: Coroutine[Any, Any, T]) -> Future[T]:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop)
+
+    async def _execute(self, sql: str) -> None:
+        async with self.lock:
+            await self.conn.execute(sql)
+
+    def execute(self, sql: str) -> Future[None]:
+        future = self._call(self._execute(sql))
+        self.pending = [f for f in self.pending if not f.done()] + [future]
+        return future
+
+    def close(self) -> None:
+        for future in self.pending:
+            try:
+                future.result(timeout=60)
+            except Exception:  # noqa: BLE001, S110 - a failed drop matters no more
+                pass
+        self._call(self.conn.close()).result(timeout=30)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=30)
+        self.loop.close()
+
+
 @dataclass
 class Cluster:
     base_url: str  # postgresql://user@host:port/  (append a database name)
+    _admin: _Admin | None = None
+    _ahead: tuple[str, Future[None]] | None = None
 
     def url(self, database: str) -> str:
         return self.base_url + database
@@ -85,13 +126,29 @@ class Cluster:
         finally:
             await conn.close()
 
-    def new_database(self) -> str:
+    def _make(self) -> tuple[str, Future[None]]:
+        if self._admin is None:
+            self._admin = _Admin(self.url("postgres"))
         name = f"t{os.getpid()}_{next(_names)}"
-        run_async(lambda: self.admin(f'CREATE DATABASE "{name}" TEMPLATE {TEMPLATE}'))
+        return name, self._admin.execute(f'CREATE DATABASE "{name}" TEMPLATE {TEMPLATE}')
+
+    def new_database(self) -> str:
+        """A fresh migrated database (made ahead while the previous test ran)."""
+        name, made = self._ahead or self._make()
+        made.result(timeout=120)
+        self._ahead = self._make()
         return name
 
     def drop_database(self, name: str) -> None:
-        run_async(lambda: self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        """Dropped in the background; nothing connects to it again."""
+        assert self._admin is not None
+        self._admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        if self._admin is not None:
+            if self._ahead is not None:
+                self.drop_database(self._ahead[0])
+            self._admin.close()
 
 
 def _unavailable(reason: str) -> None:
@@ -111,7 +168,10 @@ def postgres_cluster() -> Iterator[Cluster]:
     if given:
         cluster = Cluster(given.rstrip("/") + "/")
         _make_template(cluster)
-        yield cluster
+        try:
+            yield cluster
+        finally:
+            cluster.close()
         return
     bindir = _binaries()
     if bindir is None:
@@ -140,6 +200,7 @@ def postgres_cluster() -> Iterator[Cluster]:
     try:
         _make_template(cluster)
         yield cluster
+        cluster.close()
     finally:
         subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m",
                                      "immediate", "stop"]), capture_output=True, timeout=60)

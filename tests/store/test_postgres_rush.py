@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
@@ -26,8 +25,8 @@ PROCESSES, PEOPLE, SEATS = 3, 300, 20
 
 async def _wait_healthy(session: aiohttp.ClientSession, port: int, proc) -> None:
     for _ in range(600):
-        if proc.poll() is not None:
-            raise AssertionError(f"server on {port} exited: {proc.stderr.read()}")
+        if proc.returncode is not None:
+            raise AssertionError(f"server on {port} exited, see its log in the tmp dir")
         try:
             async with session.get(f"http://127.0.0.1:{port}/healthz") as resp:
                 if resp.status == 200:
@@ -46,11 +45,13 @@ async def test_three_web_processes_never_oversell(postgres_cluster, tmp_path):
     env.update(WEBINAR_DB=url, WEBINAR_DATA_DIR=str(tmp_path), WEBINAR_RATE_LIMIT="0",
                WEBINAR_SECRET_KEY="rush-secret")
     ports = [free_port() for _ in range(PROCESSES)]
-    procs = [subprocess.Popen([sys.executable, "-m", "webinar", "serve", "--no-scheduler",
-                               "--host", "127.0.0.1", "--port", str(port)],
-                              env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
-             for port in ports]
+    procs = []
+    for port in ports:
+        with open(tmp_path / f"server-{port}.log", "wb") as log:  # noqa: ASYNC230
+            procs.append(await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "webinar", "serve", "--no-scheduler", "--host",
+                "127.0.0.1", "--port", str(port), env=env, cwd=tmp_path,
+                stdout=log, stderr=log))
     store = PostgresStore(url)
     try:
         async with aiohttp.ClientSession() as session:
@@ -82,11 +83,13 @@ async def test_three_web_processes_never_oversell(postgres_cluster, tmp_path):
                          "people": PEOPLE - SEATS}]
     finally:
         for proc in procs:
-            proc.terminate()
+            if proc.returncode is None:
+                proc.terminate()
         for proc in procs:
             try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
+                await asyncio.wait_for(proc.wait(), timeout=20)
+            except TimeoutError:
                 proc.kill()
+                await proc.wait()
         await store.close()
         await postgres_cluster.admin(f'DROP DATABASE "{name}" WITH (FORCE)')
