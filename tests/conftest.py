@@ -5,18 +5,23 @@ as an organizer or a participant would."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import socket
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.store import postgres_fixture
+from tests.store.postgres_fixture import Cluster, fetch_rows, postgres_cluster  # noqa: F401
 from webinar.app import create_app
 from webinar.clock import FakeClock
 from webinar.organizers import accounts as organizers
@@ -87,10 +92,73 @@ def clock() -> FakeClock:
     return FakeClock(NOW)
 
 
+# Which tests run on both stores. Every test gets the `store_kind` fixture (autouse);
+# tests whose file lies under one of these paths run twice, [sqlite] and [postgres], and
+# everything they reach (the `settings` fixture and so `client`, tests.factories.open_store,
+# db_rows) uses that store. WEBINAR_TEST_STORES=both runs every test on both stores;
+# =sqlite runs none on PostgreSQL. A test that must run once (it is about one store in
+# particular, e.g. the SQLite file, or opens its own PostgreSQL databases) is marked
+# @pytest.mark.once.
+BOTH_STORES = (
+    "tests/store/",
+    "tests/registrations/",
+    "tests/outbox/",
+    "tests/mail/test_delivery_claims.py",
+    "tests/mail/test_delivery_rules.py",
+    "tests/mail/test_planner_rules.py",
+    "tests/mail/test_move_planning.py",
+    "tests/organizers/",
+    "tests/test_crash.py",
+)
+ROOT = Path(__file__).parent.parent
+
+
+def _on_both(path: Path) -> bool:
+    choice = os.environ.get("WEBINAR_TEST_STORES", "")
+    if choice in ("both", "sqlite"):
+        return choice == "both"
+    return path.relative_to(ROOT).as_posix().startswith(BOTH_STORES)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "once: run on one store only (a test of one store in particular)")
+
+
+def pytest_generate_tests(metafunc):
+    if ("store_kind" in metafunc.fixturenames and _on_both(metafunc.definition.path)
+            and not metafunc.definition.get_closest_marker("once")):
+        metafunc.parametrize("store_kind", ["sqlite", "postgres"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def store_kind(request) -> Iterator[str]:
+    """'sqlite', or 'postgres' with a fresh database (`database_url`) for this test."""
+    kind = getattr(request, "param", "sqlite")
+    if kind != "postgres":
+        yield kind
+        return
+    cluster: Cluster = request.getfixturevalue("postgres_cluster")
+    name = cluster.new_database()
+    postgres_fixture.current.url = cluster.url(name)
+    try:
+        yield kind
+    finally:
+        postgres_fixture.current.url = None
+        cluster.drop_database(name)
+
+
 @pytest.fixture
-def settings(tmp_path) -> Settings:
+def database_url(store_kind) -> str | None:
+    """This test's PostgreSQL database, or None on SQLite."""
+    return postgres_fixture.current.url
+
+
+@pytest.fixture
+def settings(tmp_path, database_url) -> Settings:
     return Settings(data_dir=tmp_path, base_url="http://testserver", secret_key="test-secret",
-                    rate_limit="0", smtp_url=None, mail_from="Foros <foros@example.org>")
+                    rate_limit="0", smtp_url=None, mail_from="Foros <foros@example.org>",
+                    db=database_url)
 
 
 @pytest.fixture
@@ -118,8 +186,12 @@ def resources_of(client) -> Resources:
 
 
 def db_rows(client, query: str, params: tuple = ()) -> list[dict]:
-    """Raw SQL on the test's SQLite file, for assertions that look under the store."""
-    with closing(sqlite3.connect(resources_of(client).settings.db_path)) as conn:
+    """Raw SQL (`?` placeholders) on the test's database, SQLite file or PostgreSQL, for
+    assertions that look under the store."""
+    settings = resources_of(client).settings
+    if settings.postgres_url:
+        return fetch_rows(settings.postgres_url, query, params)
+    with closing(sqlite3.connect(settings.db_path)) as conn:
         conn.row_factory = sqlite3.Row
         return [dict(r) for r in conn.execute(query, params)]
 

@@ -10,12 +10,15 @@ from datetime import timedelta
 from pathlib import Path
 
 from tests.conftest import EVENT_START, NOW, event_body, person
+from tests.store.postgres_fixture import current
 from webinar.events import service as events
 from webinar.events.fields import EventFields
 from webinar.events.model import Event
 from webinar.registrations import service as registrations
 from webinar.registrations.fields import RegistrationIn
 from webinar.registrations.model import Registration
+from webinar.store.interface import Store
+from webinar.store.postgres.database import PostgresStore
 from webinar.store.sqlite.database import SqliteStore
 
 DOMAIN = "example.org"
@@ -52,9 +55,12 @@ def replace(obj, **changes):
 
 
 @asynccontextmanager
-async def open_store(path: Path) -> AsyncIterator[SqliteStore]:
-    """A connected, migrated store on `path`; several may be open on one file."""
-    store = SqliteStore(path)
+async def open_store(path: Path) -> AsyncIterator[Store]:
+    """A connected, migrated store on `path` (on the test's PostgreSQL database when it runs
+    on that store); several may be open on one file or database, as separate processes
+    would have them."""
+    store: SqliteStore | PostgresStore = (
+        PostgresStore(current.url) if current.url else SqliteStore(path))
     await store.connect()
     try:
         await store.migrate()
@@ -63,17 +69,17 @@ async def open_store(path: Path) -> AsyncIterator[SqliteStore]:
         await store.close()
 
 
-async def new_event(store: SqliteStore, **overrides) -> Event:
+async def new_event(store: Store, **overrides) -> Event:
     return await events.create(store, NOW, EventFields.model_validate(event_body(**overrides)),
                                None)
 
 
-async def change_event(store: SqliteStore, now, slug: str, **changes) -> Event:
+async def change_event(store: Store, now, slug: str, **changes) -> Event:
     event = await events.get(store, slug)
     return await events.update(store, now, event.id, changes)
 
 
-async def sign_up(store: SqliteStore, now, event: Event, n: int) -> Registration:
+async def sign_up(store: Store, now, event: Event, n: int) -> Registration:
     outcome = await registrations.register(store, now, event,
                                            RegistrationIn.model_validate(person(n)))
     return outcome.registration

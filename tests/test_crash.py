@@ -12,8 +12,9 @@ the first mails at RCPT; then the relay is opened and the server is SIGKILLed in
 middle of the second claimed batch (KILL_AT confirmations out), at a moment when at least
 one message is at RCPT. test_kill_during_registration: registrations are POSTed at a
 steady 100/s while mail flows; the server is SIGKILLed after 150 acknowledgements, at a
-moment when at least one POST is in flight. After each kill the database is checked with
-sqlite3, the server is restarted on the same data dir, and the test waits until the mail
+moment when at least one POST is in flight. After each kill the database is checked (the
+SQLite file with sqlite3; on the [postgres] run, PostgreSQL with a connection of its own)
+and the server is restarted on the same data dir, and the test waits until the mail
 is done.
 
 What is asserted, and which breakage makes it fail:
@@ -64,6 +65,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.conftest import event_body, free_port, person
+from tests.store.postgres_fixture import fetch_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -160,10 +162,13 @@ def relay():
 class Service:
     """`python -m webinar serve` on a data dir; started, SIGKILLed and restarted."""
 
-    def __init__(self, data_dir: Path, smtp_port: int):
+    def __init__(self, data_dir: Path, smtp_port: int, database_url: str | None = None):
         self.data_dir = data_dir
         self.db_path = data_dir / "webinar.db"
+        self.database_url = database_url  # PostgreSQL instead of the file, when given
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
+        if database_url:
+            self.env["WEBINAR_DB"] = database_url
         self.env.update({
             "WEBINAR_DATA_DIR": str(data_dir),
             # The lease may not be shorter than the SMTP timeout (settings refuse it).
@@ -242,6 +247,8 @@ class Service:
         return "\n".join(out)
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        if self.database_url:
+            return [tuple(row.values()) for row in fetch_rows(self.database_url, sql, params)]
         conn = sqlite3.connect(self.db_path, timeout=30)
         try:
             return conn.execute(sql, params).fetchall()
@@ -250,9 +257,9 @@ class Service:
 
 
 @pytest.fixture
-async def service(tmp_path, relay):
+async def service(tmp_path, relay, database_url):
     _handler, smtp_port = relay
-    svc = Service(tmp_path, smtp_port)
+    svc = Service(tmp_path, smtp_port, database_url)
     try:
         yield svc
     finally:

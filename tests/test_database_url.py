@@ -1,5 +1,6 @@
-"""WEBINAR_DB: a path or an sqlite:/// URL; any other scheme stops every command with a
-clear message, before anything is written."""
+"""WEBINAR_DB: a path, an sqlite:/// URL or a postgresql:// URL; any other scheme, or a
+PostgreSQL server that does not answer, stops every command with a clear message, before
+anything is written."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 
 import pytest
 
+from tests.conftest import free_port
 from webinar.settings import Settings
 
 
@@ -25,13 +27,15 @@ def _files(root) -> list[str]:
 
 @pytest.mark.parametrize("command", [["migrate"], ["scheduler"],
                                      ["serve", "--no-scheduler", "--port", "1"]])
-def test_postgresql_url_is_refused_by_every_command(tmp_path, command):
-    done = _run(tmp_path, "postgresql://webinar:secret@db.example.org/webinar", *command)
+def test_a_postgresql_server_that_does_not_answer_stops_every_command(tmp_path, command):
+    closed = free_port()  # nothing listens there
+    done = _run(tmp_path, f"postgresql://webinar:secret@127.0.0.1:{closed}/webinar", *command)
     assert done.returncode != 0
-    assert "PostgreSQL is not supported yet" in done.stderr
+    assert "error: cannot connect to the database" in done.stderr
     assert "Traceback" not in done.stderr
     assert "secret" not in done.stderr.replace("secret_key", "")  # no password echoed
-    assert _files(tmp_path) == []
+    # No database file anywhere; `serve` keeps the secret key it made before connecting.
+    assert _files(tmp_path) in ([], ["data", "data/secret_key"])
 
 
 @pytest.mark.parametrize("url", ["mysql://u@h/db", "foo://bar", "sqlite://host/webinar.db"])
@@ -59,5 +63,8 @@ def test_paths_and_urls_name_the_same_file(tmp_path):
     assert Settings(data_dir=tmp_path).db_path == tmp_path / "webinar.db"
     # A copy made without validation still refuses the URL when the path is asked for.
     copied = Settings().model_copy(update={"db": "postgresql://h/db"})
-    with pytest.raises(ValueError, match="PostgreSQL is not supported yet"):
+    with pytest.raises(ValueError, match="names a PostgreSQL database, not an SQLite file"):
         _ = copied.db_path
+    assert copied.postgres_url == "postgresql://h/db"
+    assert Settings(db="postgres://u:p@h:5433/db").postgres_url == "postgres://u:p@h:5433/db"
+    assert Settings(db=str(tmp_path / "x.db")).postgres_url is None

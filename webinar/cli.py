@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from webinar.settings import Settings, load_settings
+from webinar.store.errors import DatabaseUnavailable
 
 if TYPE_CHECKING:
     import jinja2
@@ -75,6 +76,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
+    try:
+        _main(argv)
+    except DatabaseUnavailable as exc:
+        sys.exit(f"error: {exc}")
+
+
+def _main(argv: list[str] | None) -> None:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -159,8 +167,8 @@ async def run_scheduler(settings: Settings) -> None:
 async def migrate(settings: Settings) -> None:
     from webinar.runtime import open_store
 
-    settings.ensure_secret_key()
     async with open_store(settings) as store:
+        settings.ensure_secret_key()  # after the store answered: a refusal writes nothing
         applied = await store.migrate()
     print("applied: " + ", ".join(applied) if applied else "database is up to date")
 

@@ -12,13 +12,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import asyncpg
 import jinja2
 
 from webinar.clock import Clock, SystemClock
 from webinar.mail.transport import Mailer, open_mailer
 from webinar.settings import Settings
+from webinar.store.errors import DatabaseUnavailable
 from webinar.store.interface import Store
+from webinar.store.postgres.database import PostgresStore
 from webinar.store.sqlite.database import SqliteStore
+
+
+def _without_url(message: str, url: str | None) -> str:
+    return message.replace(url, "WEBINAR_DB") if url else message
 
 
 def templates_dir() -> Path:
@@ -56,8 +63,16 @@ class Resources:
 @asynccontextmanager
 async def open_store(settings: Settings) -> AsyncIterator[Store]:
     """The store named by the settings, connected, and closed again."""
-    store = SqliteStore(settings.db_path)
-    await store.connect()
+    store: SqliteStore | PostgresStore
+    url = settings.postgres_url
+    store = (PostgresStore(url, max_size=settings.db_pool_size) if url
+             else SqliteStore(settings.db_path))
+    try:
+        await store.connect()
+    except (OSError, asyncpg.PostgresError) as exc:
+        # The URL may hold a password: name the problem, not the URL.
+        raise DatabaseUnavailable(f"cannot connect to the database: {type(exc).__name__}:"
+                                  f" {_without_url(str(exc), url)}") from exc
     try:
         yield store
     finally:
@@ -67,8 +82,8 @@ async def open_store(settings: Settings) -> AsyncIterator[Store]:
 @asynccontextmanager
 async def open_resources(settings: Settings, clock: Clock | None = None, *,
                          migrate: bool = True) -> AsyncIterator[Resources]:
-    settings.ensure_secret_key()
     async with open_store(settings) as store:
+        settings.ensure_secret_key()  # after the store answered: a refusal writes nothing
         if migrate:
             await store.migrate()
         async with open_mailer(settings) as mailer:

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     # A mail claimed by a sender that then died is sent again after this many seconds;
     # at least the SMTP timeout, or a slow send outlives its claim (see _lease_covers_send).
     delivery_lease: int = Field(default=60, ge=1, le=3600)
+    # PostgreSQL only: connections each process keeps in its pool (asyncpg).
+    db_pool_size: int = Field(default=10, ge=1, le=200)
     # How often the scheduler looks for work when nothing nudges it.
     poll_seconds: float = Field(default=5.0, gt=0, le=300)
 
@@ -90,7 +92,7 @@ class Settings(BaseSettings):
     @field_validator("db")
     @classmethod
     def _db_supported(cls, value: str | None) -> str | None:
-        if value:
+        if value and postgres_url(value) is None:
             sqlite_path(value)
         return value
 
@@ -114,6 +116,12 @@ class Settings(BaseSettings):
     def db_path(self) -> Path:
         """The SQLite file; ValueError (with the reason) for a database we cannot open."""
         return sqlite_path(self.db) if self.db else self.data_dir / "webinar.db"
+
+    @property
+    def postgres_url(self) -> str | None:
+        """The PostgreSQL URL when WEBINAR_DB names one (postgresql:// or postgres://),
+        else None (the SQLite file at `db_path`)."""
+        return postgres_url(self.db) if self.db else None
 
     @property
     def mail_dir(self) -> Path:
@@ -170,6 +178,15 @@ def load_settings() -> Settings:
         raise SystemExit("\n".join(lines)) from None
 
 
+def postgres_url(value: str) -> str | None:
+    """WEBINAR_DB when it is a PostgreSQL URL (postgresql://, postgres://,
+    postgresql+asyncpg://), else None."""
+    match = _URL_SCHEME.match(value)
+    if match and match.group(1).lower().split("+")[0] in ("postgres", "postgresql"):
+        return value
+    return None
+
+
 def sqlite_path(value: str) -> Path:
     """WEBINAR_DB as a file: a plain path, `sqlite:///relative/path` or
     `sqlite:////absolute/path`. Any other URL is refused with the reason."""
@@ -187,8 +204,7 @@ def sqlite_path(value: str) -> Path:
             raise ValueError("the sqlite URL names no file; write sqlite:///path/to/webinar.db")
         return Path(path)
     if scheme.split("+")[0] in ("postgres", "postgresql"):
-        raise ValueError("PostgreSQL is not supported yet; use a file path or "
-                         "sqlite:///path")
+        raise ValueError("WEBINAR_DB names a PostgreSQL database, not an SQLite file")
     # The scheme only: the rest of the URL may hold a password.
     raise ValueError(f"database scheme {scheme}:// is not supported; use a file path or "
                      "sqlite:///path")

@@ -7,3 +7,7 @@ class StoreError(Exception):
 
 class UniqueViolation(StoreError):
     """An insert or update broke a unique constraint."""
+
+
+class DatabaseUnavailable(StoreError):
+    """The database named by WEBINAR_DB does not answer (the message holds no password)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from webinar.store.interface import Row
-from webinar.store.sqlite.connection import Conn
+from webinar.store.statements import Statements
 
 COLUMNS = (
     "slug", "title", "description", "speakers", "starts_at", "ends_at", "timezone", "join_url",
@@ -18,7 +18,7 @@ COLUMNS = (
 class EventQueries:
     """Events SQL, bound to one connection (the reader or a transaction)."""
 
-    def __init__(self, conn: Conn):
+    def __init__(self, conn: Statements):
         self._conn = conn
 
     async def insert(self, values: dict, created_by: int | None, now: str) -> Row:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from webinar.store.interface import Row
-from webinar.store.sqlite.connection import Conn
+from webinar.store.statements import Statements
 
 # The registration columns a join link needs (webinar.registrations.model.Registration).
 _JOIN_COLUMNS = ("id", "event_id", "token", "join_token", "email", "name", "organization",
@@ -13,7 +13,7 @@ _JOIN_COLUMNS = ("id", "event_id", "token", "join_token", "email", "name", "orga
 class RegistrationQueries:
     """Registrations SQL, bound to one connection (the reader or a transaction)."""
 
-    def __init__(self, conn: Conn):
+    def __init__(self, conn: Statements):
         self._conn = conn
 
     async def by_email(self, event_id: int, email: str) -> Row | None:

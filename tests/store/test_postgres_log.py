@@ -1,0 +1,100 @@
+"""The event log on PostgreSQL under out-of-order commits: a transaction that drew the
+lower log id commits after one that drew a higher id. A consumer reading in between must
+not move its cursor past the lower entry for good. With the store's append lock the
+second appender waits for the first, so the reader sees a prefix; the control test drops
+the lock and shows the entry lost, so the first test can tell the difference."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from tests.factories import NOW
+from webinar.outbox import consumer
+from webinar.outbox import log as outbox_log
+from webinar.store.postgres.database import PostgresStore
+from webinar.store.postgres.log import LogQueries
+from webinar.store.sqlite.log import LogQueries as PlainLogQueries
+
+pytestmark = pytest.mark.once  # PostgreSQL itself, no store parameter
+
+
+@pytest.fixture
+async def stores(postgres_cluster):
+    """Two stores (two pools, as two processes have) on one fresh database."""
+    name = postgres_cluster.new_database()
+    one = PostgresStore(postgres_cluster.url(name))
+    two = PostgresStore(postgres_cluster.url(name))
+    await one.connect()
+    await two.connect()
+    try:
+        yield one, two
+    finally:
+        await one.close()
+        await two.close()
+        postgres_cluster.drop_database(name)
+
+
+async def _waiting_or_done(store: PostgresStore, task: asyncio.Task) -> None:
+    """Until `task` finished or some backend waits for an advisory lock."""
+    for _ in range(400):
+        if task.done():
+            return
+        waiting = await store.registrations._conn.fetchval(
+            "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        if waiting:
+            return
+        await asyncio.sleep(0.025)
+    raise AssertionError("the second appender neither finished nor waited")
+
+
+async def _out_of_order(one: PostgresStore, two: PostgresStore) -> list[int]:
+    """A appends and stays open; B appends and tries to commit; a consumer pass runs;
+    then A commits, B ends, and the consumer runs again. The ids the consumer handled."""
+    seen: list[int] = []
+
+    def handler(_tx):
+        async def handle(entry):
+            seen.append(entry.id)
+        return handle
+
+    a_appended, release_a = asyncio.Event(), asyncio.Event()
+
+    async def writer_a():
+        async with one.transaction() as tx:
+            await tx.log.append("test.a", None, None, "{}", "2026-12-01T12:00:00.000000Z")
+            a_appended.set()
+            await release_a.wait()
+
+    async def writer_b():
+        async with two.transaction() as tx:
+            await tx.log.append("test.b", None, None, "{}", "2026-12-01T12:00:01.000000Z")
+
+    task_a = asyncio.create_task(writer_a())
+    await a_appended.wait()
+    task_b = asyncio.create_task(writer_b())
+    await _waiting_or_done(one, task_b)
+    await consumer.consume(one, "test", NOW, handler, 100)  # reads between the commits
+    release_a.set()
+    await asyncio.gather(task_a, task_b)
+    await consumer.consume(one, "test", NOW, handler, 100)
+    return seen
+
+
+async def test_a_lower_id_committing_later_is_not_skipped(stores):
+    one, two = stores
+    seen = await _out_of_order(one, two)
+    every = [e.id for e in await outbox_log.read_after(one, 0, 100)]
+    assert len(every) == 2
+    assert seen == every  # both handled, in id order, once each
+
+
+async def test_without_the_append_lock_the_lower_entry_is_lost(stores, monkeypatch):
+    """Control: the same race with appends that take no lock loses A's entry."""
+    monkeypatch.setattr(LogQueries, "append", PlainLogQueries.append)
+    one, two = stores
+    seen = await _out_of_order(one, two)
+    every = [e.id for e in await outbox_log.read_after(one, 0, 100)]
+    assert len(every) == 2
+    assert seen == [every[1]]  # B's higher id only: A's lower id was skipped for good
