@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from pypdf import PdfReader
 
-from tests.conftest import EVENT_START, create_event, person, register_api, run_scheduler
 from tests.certificates.test_certificates import present
+from tests.conftest import EVENT_START, create_event, person, register_api, run_scheduler
 from tests.wrapup.helpers import received
 
 SLUG = "foro-digital"

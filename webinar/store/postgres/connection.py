@@ -89,3 +89,9 @@ class PgConn:
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else next(iter(row.values()))
+
+    async def fetchcolumn(self, sql: str, params: Params = ()) -> list[Any]:
+        return [r[0] for r in await self._conn.fetch(numbered(sql), *params)]
+
+    async def fetchall_tuples(self, sql: str, params: Params = ()) -> list[tuple]:
+        return [tuple(r) for r in await self._conn.fetch(numbered(sql), *params)]

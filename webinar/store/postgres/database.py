@@ -25,9 +25,12 @@ from webinar.store.postgres.connection import PgConn
 from webinar.store.postgres.deliveries import DeliveryQueries
 from webinar.store.postgres.events import EventQueries
 from webinar.store.postgres.log import LogQueries
+from webinar.store.postgres.registrants import RegistrantQueries
+from webinar.store.postgres.registrations import RegistrationQueries
 from webinar.store.sqlite.attendance import AttendanceQueries
+from webinar.store.sqlite.invitations import InvitationQueries
 from webinar.store.sqlite.organizers import OrganizerQueries
-from webinar.store.sqlite.registrations import RegistrationQueries
+from webinar.store.sqlite.wrapups import WrapupQueries
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,9 @@ class _Queries:
         self.organizers = OrganizerQueries(conn)
         self.log = LogQueries(conn, in_transaction=in_transaction)
         self.attendance = AttendanceQueries(conn)
+        self.invitations = InvitationQueries(conn)
+        self.wrapups = WrapupQueries(conn)
+        self.registrants = RegistrantQueries(conn)
 
 
 class PostgresTransaction(_Queries):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from webinar.store.interface import RegistrantFilter, Row
-from webinar.store.sqlite.connection import Conn
+from webinar.store.statements import Statements
 
 # Sort keys the table offers, as SQL expressions (never user text).
 _ORDER = {
@@ -59,18 +59,22 @@ def _where(event_id: int, where: RegistrantFilter) -> tuple[str, list[Any]]:
 class RegistrantQueries:
     """Registrants-table and broadcast SQL, bound to one connection."""
 
-    def __init__(self, conn: Conn):
+    def __init__(self, conn: Statements):
         self._conn = conn
 
+    def _where_clause(self, event_id: int,
+                      where: RegistrantFilter) -> tuple[str, list[Any]]:
+        return _where(event_id, where)
+
     async def count(self, event_id: int, where: RegistrantFilter) -> int:
-        sql, params = _where(event_id, where)
+        sql, params = self._where_clause(event_id, where)
         return int(await self._conn.fetchval(
             f"SELECT COUNT(*) FROM registrations WHERE {sql}", params))  # noqa: S608
 
     async def page(self, event_id: int, where: RegistrantFilter, sort: str, descending: bool,
                    limit: int, offset: int) -> list[Row]:
         """One page of the filtered registrations in `sort` order (then id)."""
-        sql, params = _where(event_id, where)
+        sql, params = self._where_clause(event_id, where)
         direction = "DESC" if descending else "ASC"
         return await self._conn.fetchall(
             f"SELECT {_COLUMNS} FROM registrations WHERE {sql}"  # noqa: S608
@@ -80,7 +84,7 @@ class RegistrantQueries:
     async def ids(self, event_id: int, where: RegistrantFilter, sort: str,
                   descending: bool) -> list[int]:
         """Every filtered registration's id, in `sort` order (then id)."""
-        sql, params = _where(event_id, where)
+        sql, params = self._where_clause(event_id, where)
         direction = "DESC" if descending else "ASC"
         return [int(v) for v in await self._conn.fetchcolumn(
             f"SELECT id FROM registrations WHERE {sql}"  # noqa: S608

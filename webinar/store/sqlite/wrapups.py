@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from webinar.store.interface import Row
-from webinar.store.sqlite.connection import Conn
+from webinar.store.statements import Statements
 
 
 class WrapupQueries:
     """Wrap-up SQL, bound to one connection (the reader or a transaction)."""
 
-    def __init__(self, conn: Conn):
+    def __init__(self, conn: Statements):
         self._conn = conn
 
     async def by_event(self, event_id: int) -> Row | None:
