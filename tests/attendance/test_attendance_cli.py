@@ -15,6 +15,8 @@ from tests.conftest import db_rows
 def _run(settings, *args: str, lang: str = "C") -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("WEBINAR_") and k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    if settings.db:  # the test's PostgreSQL database, when it runs on that store
+        env["WEBINAR_DB"] = settings.db
     env.update({"WEBINAR_DATA_DIR": str(settings.data_dir),
                 "WEBINAR_SECRET_KEY": "test-secret", "LANG": lang})
     return subprocess.run([sys.executable, "-m", "webinar", "attendance", "import", *args],

@@ -19,6 +19,8 @@ from tests.reports.stored import SLUG, WINDOW_MINUTES, stored_event
 
 def _run(settings, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
+    if settings.db:  # the test's PostgreSQL database, when it runs on that store
+        env["WEBINAR_DB"] = settings.db
     env.update({"WEBINAR_DATA_DIR": str(settings.data_dir),
                 "WEBINAR_SECRET_KEY": "test-secret"})
     return subprocess.run([sys.executable, "-m", "webinar", "report", *args],

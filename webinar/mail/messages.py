@@ -101,7 +101,7 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
     host = host_for(settings, event)
 
     links: list[Link] = []
-    paragraphs = [_(p) % values for p in INTROS[kind]]
+    paragraphs = [_(p) % values for p in INTROS.get(kind, ())]
     if kind in WITH_RECORDING and event.recording_url:
         links.append(Link(_("Watch the recording"), event.recording_url))
         paragraphs.append(_(RECORDING_NOTE))
