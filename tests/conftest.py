@@ -92,32 +92,25 @@ def clock() -> FakeClock:
     return FakeClock(NOW)
 
 
-# Which tests run on both stores. Every test gets the `store_kind` fixture (autouse);
-# tests whose file lies under one of these paths run twice, [sqlite] and [postgres], and
-# everything they reach (the `settings` fixture and so `client`, tests.factories.open_store,
-# db_rows) uses that store. WEBINAR_TEST_STORES=both runs every test on both stores;
-# =sqlite runs none on PostgreSQL. A test that must run once (it is about one store in
-# particular, e.g. the SQLite file, or opens its own PostgreSQL databases) is marked
-# @pytest.mark.once.
-BOTH_STORES = (
-    "tests/store/",
-    "tests/registrations/",
-    "tests/outbox/",
-    "tests/mail/test_delivery_claims.py",
-    "tests/mail/test_delivery_rules.py",
-    "tests/mail/test_planner_rules.py",
-    "tests/mail/test_move_planning.py",
-    "tests/organizers/",
-    "tests/test_crash.py",
-)
+# Which tests run on both stores. Every test gets the `store_kind` fixture (autouse); a test
+# that reaches the store (it uses the `settings` fixture, and so `client`, or
+# `database_url`) runs twice, [sqlite] and [postgres], and everything it reaches
+# (tests.factories.open_store, db_rows) uses that store. Pure-rule and i18n tests (no
+# store) and the browser suite (it tests pages, not stores) run once.
+# WEBINAR_TEST_STORES=sqlite runs none on PostgreSQL (a quick local run). A test that must
+# run once (it is about one store in particular, e.g. it writes the SQLite file under the
+# store, or opens its own PostgreSQL databases) is marked @pytest.mark.once.
+STORE_FIXTURES = {"settings", "database_url"}
+ONCE_PATHS = ("tests/browser/",)
 ROOT = Path(__file__).parent.parent
 
 
-def _on_both(path: Path) -> bool:
-    choice = os.environ.get("WEBINAR_TEST_STORES", "")
-    if choice in ("both", "sqlite"):
-        return choice == "both"
-    return path.relative_to(ROOT).as_posix().startswith(BOTH_STORES)
+def _on_both(metafunc) -> bool:
+    if os.environ.get("WEBINAR_TEST_STORES", "") == "sqlite":
+        return False
+    path = metafunc.definition.path.relative_to(ROOT).as_posix()
+    return (not path.startswith(ONCE_PATHS)
+            and bool(STORE_FIXTURES & set(metafunc.fixturenames)))
 
 
 def pytest_configure(config):
@@ -126,7 +119,7 @@ def pytest_configure(config):
 
 
 def pytest_generate_tests(metafunc):
-    if ("store_kind" in metafunc.fixturenames and _on_both(metafunc.definition.path)
+    if ("store_kind" in metafunc.fixturenames and _on_both(metafunc)
             and not metafunc.definition.get_closest_marker("once")):
         metafunc.parametrize("store_kind", ["sqlite", "postgres"], indirect=True)
 

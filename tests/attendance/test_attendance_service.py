@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 
 from tests.attendance.helpers import SAMPLES, SLUG, registrations, sample_event
 from tests.conftest import db_rows, resources_of
+from tests.factories import open_store
 from webinar.attendance import service
 from webinar.attendance.intervals import Attendance
 from webinar.events import service as events_service
-from webinar.store.sqlite.database import SqliteStore
 
 # The samples' event: window 15:45-17:00 UTC on 24 November 2026.
 DOORS = datetime(2026, 11, 24, 15, 45, tzinfo=UTC)
@@ -135,13 +135,9 @@ async def test_a_page_reads_only_its_own_people(client, clock):
 async def test_two_processes_importing_the_same_file_store_it_once(client, clock, settings):
     _token, event, _ids = await _event_and_ids(client, clock)
     data = (SAMPLES / "zoom-participants-en.csv").read_bytes()
-    second = SqliteStore(settings.db_path)
-    await second.connect()
-    try:
+    async with open_store(settings.db_path) as second:  # another process's store
         outcomes = await asyncio.gather(
             service.import_export(resources_of(client).store, clock.now(), event, data),
             service.import_export(second, clock.now(), event, data))
-    finally:
-        await second.close()
     assert sorted(o.intervals_added for o in outcomes) == [0, 7]
     assert len(db_rows(client, "SELECT id FROM presence_intervals")) == 7

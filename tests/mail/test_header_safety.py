@@ -66,6 +66,7 @@ def stored_as_old_data(client, slug: str, registration_id: int, where: str) -> N
                  (json.dumps([EVIL_ADDRESS, "org@example.org"]), slug))
 
 
+@pytest.mark.once  # writes the SQLite file under the store
 @pytest.mark.parametrize("where", ["To", "Subject", "Reply-To"])
 async def test_stored_encoded_words_never_become_headers(mail_client, smtp, where):
     """Validation bypassed (rows written under the store): the header is still safe."""
@@ -97,6 +98,7 @@ async def test_stored_encoded_words_never_become_headers(mail_client, smtp, wher
         assert str(msg["Reply-To"]) == "org@example.org"
 
 
+@pytest.mark.once  # writes the SQLite file under the store
 async def test_a_stored_address_that_is_not_plain_fails_for_good(mail_client, smtp):
     """An old row whose address is shaped like an encoded word: nothing is sent to it,
     and it is not retried."""
