@@ -135,7 +135,7 @@ async def test_a_page_reads_only_its_own_people(client, clock):
 async def test_two_processes_importing_the_same_file_store_it_once(client, clock, settings):
     _token, event, _ids = await _event_and_ids(client, clock)
     data = (SAMPLES / "zoom-participants-en.csv").read_bytes()
-    async with open_store(settings.db_path) as second:  # another process's store
+    async with open_store(settings.data_dir / "webinar.db") as second:  # another process
         outcomes = await asyncio.gather(
             service.import_export(resources_of(client).store, clock.now(), event, data),
             service.import_export(second, clock.now(), event, data))
