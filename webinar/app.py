@@ -11,7 +11,7 @@ from aiohttp import web
 
 from webinar.clock import Clock, SystemClock
 from webinar.runtime import Resources, open_resources
-from webinar.settings import Settings, parse_rate
+from webinar.settings import Settings, parse_networks, parse_rate
 from webinar.store.interface import SharedLimits
 from webinar.web import (
     admin,
@@ -27,7 +27,7 @@ from webinar.web import (
 from webinar.web.access_log import access_log_middleware
 from webinar.web.keys import CSRF, LOGIN_THROTTLE, RATE_LIMITER, RESOURCES
 from webinar.web.middleware import error_middleware, headers_middleware, language_middleware
-from webinar.web.security import Csrf, LoginThrottle, RateLimit
+from webinar.web.security import TRUSTED_PROXIES, Csrf, LoginThrottle, RateLimit
 
 MAX_BODY = 8 * 1024 * 1024  # the largest body any route takes (attendance exports)
 
@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     app[CSRF] = Csrf(secret, secure_cookie=settings.base_url.startswith("https://"))
     app[RATE_LIMITER] = RateLimit("register", *parse_rate(settings.rate_limit))
     app[LOGIN_THROTTLE] = LoginThrottle()
+    app[TRUSTED_PROXIES] = parse_networks(settings.trusted_proxies)
 
     async def resources_ctx(app: web.Application) -> AsyncIterator[None]:
         async with open_resources(settings, clock or SystemClock()) as res:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
 from collections.abc import Callable
@@ -285,5 +286,30 @@ class LoginThrottle:
         await self._failures.forget(self._pair(email, address))
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# WEBINAR_TRUSTED_PROXIES, parsed (webinar.app sets it).
+TRUSTED_PROXIES = web.AppKey("trusted_proxies", tuple)
+
+
+def _trusted(address: str, proxies: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies)
+
+
 def client_address(request: web.Request) -> str:
-    return request.remote or "unknown"
+    """The client's address, as the limits key it: the peer, or, when the peer is one of
+    WEBINAR_TRUSTED_PROXIES, the last X-Forwarded-For hop not added by a trusted proxy
+    (hops to its left are whatever the client wrote, so they are never believed)."""
+    remote = request.remote or "unknown"
+    proxies: tuple[Network, ...] = request.config_dict.get(TRUSTED_PROXIES, ())
+    if not proxies or not _trusted(remote, proxies):
+        return remote
+    hops = [hop.strip() for header in request.headers.getall("X-Forwarded-For", [])
+            for hop in header.split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, proxies):
+            return hop[:64]
+    return hops[0][:64] if hops else remote
