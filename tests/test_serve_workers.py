@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 
 import aiohttp
@@ -50,3 +51,26 @@ async def test_workers_share_one_port_and_stop_on_sigterm(tmp_path):
     pids = worker_pids(log)
     assert sorted(pids) == [0, 1]
     assert not [pid for found in pids.values() for pid in found if alive(pid)]
+
+
+async def test_workers_that_cannot_start_stop_the_supervisor(tmp_path):
+    """A port another program holds: the workers die at start, again and again; the
+    supervisor gives up with status 1 instead of restarting them for ever."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
+    env.update(WEBINAR_DATA_DIR=str(tmp_path))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "webinar", "serve", "--workers", "2", "--no-scheduler",
+            "--host", "127.0.0.1", "--port", str(port), env=env, cwd=tmp_path,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        try:
+            out, _ = await asyncio.wait_for(proc.communicate(), timeout=120)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+    assert proc.returncode == 1, out.decode()
+    assert b"keep exiting at start" in out

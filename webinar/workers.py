@@ -41,6 +41,10 @@ log = logging.getLogger(__name__)
 
 STOP_SECONDS = 30.0
 RESTART_DELAY = 1.0
+# A worker that dies this soon after starting, this many times in a row, is a
+# configuration problem (port taken, database refused), not a crash: give up, exit 1.
+EARLY_DEATH_SECONDS = 10.0
+EARLY_DEATHS = 5
 
 
 def supervise(count: int, run_worker: Callable[[int], None]) -> int:
@@ -55,25 +59,36 @@ def supervise(count: int, run_worker: Callable[[int], None]) -> int:
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
 
+    started: dict[int, float] = {}
+
     def start(index: int) -> BaseProcess:
         proc = ctx.Process(target=_worker_main, args=(run_worker, index, previous),
                            name=f"webinar-web-{index}", daemon=False)
         proc.start()
+        started[index] = time.monotonic()
         print(f"worker {index} pid {proc.pid}", flush=True)
         return proc
 
     workers = {index: start(index) for index in range(count)}
+    early = 0
     try:
         while not stopping:
             sentinels = [p.sentinel for p in workers.values()]
             multiprocessing.connection.wait(sentinels, timeout=0.5)
             for index, proc in list(workers.items()):
-                if not proc.is_alive() and not stopping:
-                    log.warning("web worker %d (pid %s) exited with %s; starting it again",
-                                index, proc.pid, proc.exitcode)
-                    time.sleep(RESTART_DELAY)
-                    if not stopping:
-                        workers[index] = start(index)
+                if proc.is_alive() or stopping:
+                    continue
+                lived = time.monotonic() - started[index]
+                early = early + 1 if lived < EARLY_DEATH_SECONDS else 0
+                if early >= EARLY_DEATHS:
+                    log.error("web workers keep exiting at start (last status %s); stopping",
+                              proc.exitcode)
+                    return 1
+                log.warning("web worker %d (pid %s) exited with %s; starting it again",
+                            index, proc.pid, proc.exitcode)
+                time.sleep(RESTART_DELAY)
+                if not stopping:
+                    workers[index] = start(index)
     finally:
         _stop(list(workers.values()))
         for sig, handler in previous.items():
