@@ -14,6 +14,7 @@ from webinar.links import mail_domain
 from webinar.mail.delivery import RunStats, deliver_due
 from webinar.mail.planner import PLAN_BATCH, plan_from_log
 from webinar.runtime import Resources
+from webinar.store.interface import SharedLimits
 from webinar.wrapup import service as wrapup
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,9 @@ class Runner:
         while await wrapup.plan_from_log(self.res.store, self.res.now()) == wrapup.PLAN_BATCH:
             pass
         await wrapup.run_due(self.res.store, self.res.now(), domain)
+        if isinstance(self.res.store, SharedLimits):
+            # Rate-limit counters (hashed addresses) live no longer than their window.
+            await self.res.store.limits.purge(int(self.res.now().timestamp()))
         while True:
             stats = await deliver_due(self.res)
             for name in ("claimed", "sent", "skipped", "retried", "failed"):

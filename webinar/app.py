@@ -11,7 +11,8 @@ from aiohttp import web
 
 from webinar.clock import Clock, SystemClock
 from webinar.runtime import Resources, open_resources
-from webinar.settings import Settings, parse_rate
+from webinar.settings import Settings, parse_networks, parse_rate
+from webinar.store.interface import SharedLimits
 from webinar.web import (
     admin,
     api,
@@ -26,7 +27,7 @@ from webinar.web import (
 from webinar.web.access_log import access_log_middleware
 from webinar.web.keys import CSRF, LOGIN_THROTTLE, RATE_LIMITER, RESOURCES
 from webinar.web.middleware import error_middleware, headers_middleware, language_middleware
-from webinar.web.security import Csrf, LoginThrottle, RateLimiter
+from webinar.web.security import TRUSTED_PROXIES, Csrf, LoginThrottle, RateLimit
 
 MAX_BODY = 8 * 1024 * 1024  # the largest body any route takes (attendance exports)
 
@@ -46,12 +47,17 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     settings.org_logo_data_uri()  # a logo that is too big or not an image stops the start
     secret = settings.ensure_secret_key()
     app[CSRF] = Csrf(secret, secure_cookie=settings.base_url.startswith("https://"))
-    app[RATE_LIMITER] = RateLimiter(*parse_rate(settings.rate_limit))
+    app[RATE_LIMITER] = RateLimit("register", *parse_rate(settings.rate_limit))
     app[LOGIN_THROTTLE] = LoginThrottle()
+    app[TRUSTED_PROXIES] = parse_networks(settings.trusted_proxies)
 
     async def resources_ctx(app: web.Application) -> AsyncIterator[None]:
         async with open_resources(settings, clock or SystemClock()) as res:
             app[RESOURCES] = res
+            if isinstance(res.store, SharedLimits):
+                # Several web processes on one PostgreSQL database: one limit for all.
+                for limit in (app[RATE_LIMITER], app[LOGIN_THROTTLE]):
+                    limit.share(res.store.limits, secret, res.now)
             if background is None:
                 yield
             else:

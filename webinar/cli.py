@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="do not run the scheduler in this process")
     serve.add_argument("--demo", action="store_true",
                        help="add a sample forum with registrations")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="N web processes on one port (SO_REUSEPORT); the scheduler"
+                            " runs in the first only (see webinar/workers.py)")
 
     sub.add_parser("scheduler", help="run the scheduler alone")
     sub.add_parser("migrate", help="apply database migrations")
@@ -138,14 +141,35 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
         print(asyncio.run(seed(settings)))
     from scheduler.runner import embedded
 
-    app = create_app(settings, background=None if args.no_scheduler else embedded)
+    if args.workers < 1:
+        sys.exit("error: --workers must be at least 1")
     url = f"http://{args.host}:{args.port}/"
-    print(f"Webinar is running: open {url}", flush=True)
-    if args.demo:
+    if args.workers == 1:
+        app = create_app(settings, background=None if args.no_scheduler else embedded)
+        _started(url, args.demo)
+        web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
+        return
+    from webinar.workers import supervise
+
+    # Migrate and make the secret key once, before any worker exists.
+    asyncio.run(migrate(settings, quiet=True))
+
+    def run_worker(index: int) -> None:
+        with_scheduler = index == 0 and not args.no_scheduler
+        app = create_app(settings, background=embedded if with_scheduler else None)
+        web.run_app(app, host=args.host, port=args.port, print=None, access_log=None,
+                    reuse_port=True)
+
+    _started(url, args.demo, f" ({args.workers} web processes)")
+    sys.exit(supervise(args.workers, run_worker))
+
+
+def _started(url: str, demo: bool, detail: str = "") -> None:
+    print(f"Webinar is running{detail}: open {url}", flush=True)
+    if demo:
         print(f"  a full forum, with a waitlist: {url}events/foro-gobierno-digital", flush=True)
         print(f"  a workshop with free seats:  {url}events/taller-datos-abiertos", flush=True)
         print(f"  organizer pages: {url}admin/  (demo@example.org / demo-password)", flush=True)
-    web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
 
 
 async def run_scheduler(settings: Settings) -> None:
@@ -164,13 +188,14 @@ async def run_scheduler(settings: Settings) -> None:
         await runner.stop()
 
 
-async def migrate(settings: Settings) -> None:
+async def migrate(settings: Settings, *, quiet: bool = False) -> None:
     from webinar.runtime import open_store
 
     async with open_store(settings) as store:
         settings.ensure_secret_key()  # after the store answered: a refusal writes nothing
         applied = await store.migrate()
-    print("applied: " + ", ".join(applied) if applied else "database is up to date")
+    if not quiet:
+        print("applied: " + ", ".join(applied) if applied else "database is up to date")
 
 
 async def create_organizer(settings: Settings, email: str, password: str) -> None:

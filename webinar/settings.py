@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 import re
 import secrets
@@ -29,6 +30,10 @@ class Settings(BaseSettings):
     timezone: str = "America/Guatemala"
     zoom_webhook_secret: str | None = None
     rate_limit: str = "30/minute"
+    # Addresses or networks of the reverse proxies / load balancers in front of the web
+    # processes (comma-separated, e.g. "10.0.0.0/8,127.0.0.1"): from them, the client is
+    # the last X-Forwarded-For hop they did not add themselves. Unset: the peer address.
+    trusted_proxies: str = ""
     # Who organizes, by default (an event's host_* fields override it): shown in the
     # page header and footer, the mails' From name and Reply-To, the invite's ORGANIZER.
     org_name: str | None = Field(default=None, max_length=200)
@@ -100,6 +105,12 @@ class Settings(BaseSettings):
     @classmethod
     def _rate_format(cls, value: str) -> str:
         parse_rate(value)
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_format(cls, value: str) -> str:
+        parse_networks(value)
         return value
 
     @model_validator(mode="after")
@@ -287,3 +298,12 @@ class SmtpConfig:
             start_tls=query.get("starttls", "0") in ("1", "true", "yes"),
             timeout=float(query.get("timeout", "30")),
         )
+
+
+def parse_networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """'10.0.0.0/8, 127.0.0.1' as networks (a bare address is a network of one)."""
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False)
+                     for part in value.split(",") if part.strip())
+    except ValueError as exc:
+        raise ValueError(f"trusted proxies must be addresses or networks: {exc}") from None

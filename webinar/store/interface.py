@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 Row = Mapping[str, Any]
 
@@ -228,6 +228,29 @@ class LogQueries(Protocol):
     async def cursor_position(self, name: str) -> int: ...
     async def move_cursor(self, name: str, position: int, at: str) -> None: ...
 
+
+
+class LimitQueries(Protocol):
+    """Fixed-window counters of the rate limits, shared by every process on the database
+    (keys are HMACs, never addresses; times are epoch seconds)."""
+
+    async def hit(self, key: str, window_start: int, window_ends: int) -> int:
+        """Count one in this window (one statement); the window's count now."""
+        ...
+    async def count(self, key: str, window_start: int) -> int: ...
+    async def forget(self, key: str) -> None: ...
+    async def purge(self, now: int) -> int:
+        """Delete the counters whose window ended at or before `now`."""
+        ...
+
+
+@runtime_checkable
+class SharedLimits(Protocol):
+    """A store whose rate-limit counters all web processes share (PostgreSQL). A store
+    without it (SQLite: one machine, one process) leaves the limits in each process."""
+
+    @property
+    def limits(self) -> LimitQueries: ...
 
 
 class Queries(Protocol):

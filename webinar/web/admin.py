@@ -83,7 +83,7 @@ async def login(request: web.Request) -> web.Response:
     email, address = form.get("email", "")[:254], client_address(request)
     ctx = {"email": form.get("email", ""), "next": _safe_next(form.get("next"))}
     throttle = request.app[LOGIN_THROTTLE]
-    allowed, wait = throttle.attempt(email, address)
+    allowed, wait = await throttle.attempt(email, address)
     if not allowed:
         return render(request, "admin/login.html",
                       {**ctx, "error": _("Too many attempts. Please wait a minute.")}, 429,
@@ -94,10 +94,10 @@ async def login(request: web.Request) -> web.Response:
     organizer = await organizers_service.check_password(
         res.store, email, form.get("password", "")[:1024])
     if organizer is None:
-        throttle.failed(email, address)
+        await throttle.failed(email, address)
         return render(request, "admin/login.html",
                       {**ctx, "error": _("Wrong email or password.")}, 401)
-    throttle.succeeded(email, address)
+    await throttle.succeeded(email, address)
     raise await start_session(request, organizer, ctx["next"])
 
 

@@ -204,7 +204,7 @@ async def create_registration(request: web.Request) -> web.Response:
     event = await _event(request)
     if not event.is_public():
         raise web.HTTPNotFound()
-    allowed, wait = request.app[RATE_LIMITER].allow(client_address(request))
+    allowed, wait = await request.app[RATE_LIMITER].allow(client_address(request))
     if not allowed:
         _ = gettext(request)
         return json_error(429, "rate_limited", _("Too many requests; try again in a minute."),

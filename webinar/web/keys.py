@@ -3,9 +3,9 @@
 from aiohttp import web
 
 from webinar.runtime import Resources
-from webinar.web.security import Csrf, LoginThrottle, RateLimiter
+from webinar.web.security import Csrf, LoginThrottle, RateLimit
 
 RESOURCES = web.AppKey("resources", Resources)
 CSRF = web.AppKey("csrf", Csrf)
-RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
+RATE_LIMITER = web.AppKey("rate_limiter", RateLimit)
 LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)

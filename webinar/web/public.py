@@ -115,7 +115,7 @@ async def register(request: web.Request) -> web.Response:
         request[LANG] = request[LANG_CHOSEN] = switch
         return await _form_again(request, event, form | {"language": switch}, {}, 200)
     _ = gettext(request)
-    allowed, wait = request.app[RATE_LIMITER].allow(client_address(request))
+    allowed, wait = await request.app[RATE_LIMITER].allow(client_address(request))
     if not allowed:
         response = await _form_again(
             request, event, form, {}, 429,

@@ -67,7 +67,7 @@ async def heartbeat(request: web.Request) -> web.Response:
         reg, event, _manage_token = await registration_service.get_for_join(res.store, token)
     except RegistrationNotFound:
         raise web.HTTPNotFound() from None
-    allowed, _wait = request.app[HEARTBEAT_LIMITER].allow(token)
+    allowed, _wait = await request.app[HEARTBEAT_LIMITER].allow(token)
     if allowed:
         await attendance_service.record_heartbeat(res.store, res.now(), event, reg)
     return web.Response(status=204, headers={"Cache-Control": "no-store"})

@@ -24,6 +24,7 @@ import asyncpg
 from webinar.store.postgres.connection import PgConn
 from webinar.store.postgres.deliveries import DeliveryQueries
 from webinar.store.postgres.events import EventQueries
+from webinar.store.postgres.limits import LimitQueries
 from webinar.store.postgres.log import LogQueries
 from webinar.store.postgres.registrants import RegistrantQueries
 from webinar.store.postgres.registrations import RegistrationQueries
@@ -71,6 +72,8 @@ class PostgresStore(_Queries):
         self._pool = await asyncpg.create_pool(
             dsn_for_asyncpg(self.url), min_size=self._min_size, max_size=self._max_size)
         super().__init__(PgConn(self._pool), in_transaction=False)
+        # Rate limits shared by every web process on this database (interface.SharedLimits).
+        self.limits = LimitQueries(PgConn(self._pool))
 
     async def close(self) -> None:
         if self._pool is not None:
