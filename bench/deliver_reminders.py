@@ -176,13 +176,15 @@ async def main_async(args) -> int:
                 await _setup(res, args.count)
                 setup_s = time.perf_counter() - t0
                 profiler = cProfile.Profile() if args.profile else None
-                start = time.perf_counter()
+                start, cpu_start = time.perf_counter(), time.process_time()
                 if profiler:
                     profiler.enable()
                 passes = await _deliver_all(res)
                 if profiler:
                     profiler.disable()
                 elapsed = time.perf_counter() - start
+                cpu = time.process_time() - cpu_start
+                load = Path("/proc/loadavg").read_text().split()[0]  # noqa: ASYNC240 - /proc, instant
                 counts = await _counts(res)
             # The relay may still be finishing its last replies; wait for its count.
             deadline = time.monotonic() + 10
@@ -196,7 +198,9 @@ async def main_async(args) -> int:
     sent = counts.get(("reminder", "sent"), 0)
     rate = sent / elapsed if elapsed else 0.0
     print(f"{sent} reminders delivered in {elapsed:.1f} s ({rate:.0f}/s), "
-          f"smtp connections={args.connections}, batch={args.batch}", flush=True)
+          f"smtp connections={args.connections}, batch={args.batch}; this process's CPU"
+          f" {cpu:.1f} s; load average {load}",
+          flush=True)
     print(f"  (setup {setup_s:.1f} s, {passes} scheduler pass(es), smtp server received "
           f"{received}, deliveries by kind/status {dict(sorted(counts.items()))})",
           file=sys.stderr)

@@ -62,6 +62,22 @@ class Event:
 
     @classmethod
     def from_row(cls, row: Row) -> Event:
+        """The event a row holds. Parsed once per distinct row content: the hot paths
+        read the row on every request (so a change by any process is seen at once) and
+        only the parse is kept, keyed by every column's value; Event is frozen."""
+        key = tuple(row.items())
+        try:
+            event = _PARSED.get(key)
+        except TypeError:  # a store that hands out unhashable values: no cache
+            return cls._parse(row)
+        if event is None:
+            if len(_PARSED) >= _PARSED_LIMIT:
+                _PARSED.clear()
+            event = _PARSED[key] = cls._parse(row)
+        return event
+
+    @classmethod
+    def _parse(cls, row: Row) -> Event:
         return cls(
             id=row["id"], slug=row["slug"], title=row["title"],
             description=row["description"], speakers=json.loads(row["speakers"]),
@@ -137,3 +153,8 @@ class Event:
 
     def can_manage(self, organizer_id: int, organizer_email: str) -> bool:
         return self.created_by == organizer_id or organizer_email in self.organizer_emails
+
+
+# Event.from_row's parses, by row content (a few events are hot at any moment).
+_PARSED: dict[tuple, Event] = {}
+_PARSED_LIMIT = 256

@@ -115,6 +115,15 @@ async def update(store: Store, now: datetime, event_id: int, changes: Mapping[st
     return updated
 
 
+async def seats_left(store: Store, event: Event) -> int | None:
+    """Free seats; None (and no query) when capacity is unlimited. The event page asks on
+    every view: counting only confirmed registrations keeps it bounded by the capacity,
+    however long the waitlist grows."""
+    if event.capacity is None:
+        return None
+    return event.seats_left(await store.registrations.count_confirmed(event.id))
+
+
 async def registration_counts(store: Store, event: Event) -> dict[str, int]:
     return await store.registrations.counts(event.id)
 

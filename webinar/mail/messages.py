@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
 
 from webinar.events.model import Event
 from webinar.i18n import N_, format_when, translations
 from webinar.identity import host_for
 from webinar.links import event_link, join_link, mail_domain, manage_link
 from webinar.mail.calendar import invite
-from webinar.mail.compose import Attachment, compose
+from webinar.mail.compose import Attachment, Mail, compose
 from webinar.registrations.model import Registration
 from webinar.runtime import Resources
 
@@ -88,7 +87,7 @@ class Link:
 
 def build(res: Resources, *, kind: str, event: Event, reg: Registration, message_id: str,
           now: datetime, attachments: list[Attachment] | None = None,
-          broadcast: Broadcast | None = None) -> EmailMessage:
+          broadcast: Broadcast | None = None) -> Mail:
     """The mail of this kind to this registrant; `attachments` go after the invite, and
     `broadcast` is an organizer's message in place of the kind's own paragraphs."""
     lang = reg.language

@@ -16,19 +16,19 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
 import aiosmtplib
 
+from webinar.mail.compose import Mail
 from webinar.settings import Settings, SmtpConfig
 
 log = logging.getLogger(__name__)
 
 
 class Mailer(Protocol):
-    async def send(self, msg: EmailMessage) -> None: ...
+    async def send(self, msg: Mail) -> None: ...
 
     async def close(self) -> None: ...
 
@@ -58,8 +58,8 @@ class FileMailer:
         moment = datetime.fromtimestamp(self._last_us / 1_000_000, UTC)
         return f"{moment:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(3)}-{ident}.eml"
 
-    async def send(self, msg: EmailMessage) -> None:
-        ident = re.sub(r"[^A-Za-z0-9._-]", "", str(msg["Message-ID"]))[:120]
+    async def send(self, msg: Mail) -> None:
+        ident = re.sub(r"[^A-Za-z0-9._-]", "", msg.message_id)[:120]
         data = msg.as_bytes()
         path = self.directory / self._name(ident)
         tmp = path.with_name(path.name + ".tmp")
@@ -97,7 +97,7 @@ class SmtpMailer:
         await client.connect()
         return client
 
-    async def send(self, msg: EmailMessage) -> None:
+    async def send(self, msg: Mail) -> None:
         async with self._slots:
             client = self._idle.pop() if self._idle else None
             reused = client is not None
@@ -105,14 +105,14 @@ class SmtpMailer:
                 if client is None:
                     client = await self._connect()
                 try:
-                    await client.send_message(msg)
+                    await client.sendmail(msg.sender, msg.recipients, msg.as_bytes())
                 except aiosmtplib.SMTPServerDisconnected:
                     if not reused:
                         raise
                     # An idle connection the server closed: one fresh try.
                     await _quietly_close(client)
                     client = await self._connect()
-                    await client.send_message(msg)
+                    await client.sendmail(msg.sender, msg.recipients, msg.as_bytes())
             except aiosmtplib.SMTPRecipientsRefused as exc:
                 await _quietly_close(client)
                 codes = [r.code for r in exc.recipients] or [550]

@@ -16,12 +16,11 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 
 from webinar.clock import from_db, to_db
 from webinar.events.model import Event
 from webinar.i18n import N_, format_when, translations
-from webinar.mail.compose import compose
+from webinar.mail.compose import Mail, compose
 from webinar.mail.planner import message_id
 from webinar.organizers.accounts import Organizer, hash_password
 from webinar.runtime import Resources
@@ -108,7 +107,7 @@ PARAGRAPHS = (
 
 
 def build_mail(res: Resources, invitation: Row, event: Event, mail_id: str,
-               now: datetime) -> EmailMessage:
+               now: datetime) -> Mail:
     lang = invitation["language"]
     _ = translations(lang).gettext
     values = {"title": event.title, "admin": f"{res.settings.base_url}/admin/",

@@ -283,7 +283,12 @@ class Transaction(Queries, Protocol):
 
 
 class Store(Queries, Protocol):
-    def transaction(self) -> AbstractAsyncContextManager[Transaction]: ...
+    def transaction(self) -> AbstractAsyncContextManager[Transaction]:
+        """A write transaction. Whatever it wrote is committed before the block exits
+        without an error (callers acknowledge right after it); a block that raises
+        leaves nothing. A store may run several concurrent transactions inside one
+        commit (the SQLite store's group commit) as long as each keeps this promise."""
+        ...
 
     async def ping(self) -> None: ...
 

@@ -67,12 +67,11 @@ async def _public_event(request: web.Request) -> Event:
 
 async def _event_context(request: web.Request, event: Event) -> dict:
     res = resources(request)
-    counts = await events_service.registration_counts(res.store, event)
     return {
         "event": event,
         "open": event.accepts_registrations(res.now()),
         "ended": res.now() >= event.ends_at,
-        "seats_left": event.seats_left(counts["confirmed"]),
+        "seats_left": await events_service.seats_left(res.store, event),
         "countries": countries(lang(request)),
         "sectors": [(s.code, s.label(lang(request))) for s in event.sectors],
     }

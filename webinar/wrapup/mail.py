@@ -6,12 +6,11 @@ a registrant's mail by webinar.mail.messages)."""
 from __future__ import annotations
 
 from datetime import datetime
-from email.message import EmailMessage
 
 from webinar.certificates.service import certificate_attachment
 from webinar.events.model import Event
 from webinar.i18n import N_, format_when, translations
-from webinar.mail.compose import Attachment, compose
+from webinar.mail.compose import Attachment, Mail, compose
 from webinar.mail.messages import build
 from webinar.registrations.model import Registration
 from webinar.reports import render_xlsx, summary_sentence
@@ -48,7 +47,7 @@ async def thank_you_attachments(res: Resources, event: Event,
 
 
 async def report_message(res: Resources, row: Row, event: Event,
-                         now: datetime) -> EmailMessage:
+                         now: datetime) -> Mail:
     """The report mail to one organizer address (`row` is its planned delivery)."""
     report = await build_report(res.store, event, now)
     state = await wrapup.state(res.store, event)
@@ -79,7 +78,7 @@ async def report_message(res: Resources, row: Row, event: Event,
 
 
 async def message(res: Resources, row: Row, event: Event, reg: Registration | None,
-                  now: datetime) -> EmailMessage:
+                  now: datetime) -> Mail:
     """The message of a planned delivery, whatever its kind."""
     if row["kind"] in wrapup.ORGANIZER_KINDS:
         return await report_message(res, row, event, now)

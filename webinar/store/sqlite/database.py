@@ -4,6 +4,10 @@ transaction) and one reader connection, which in WAL mode sees only committed da
 Writes use BEGIN IMMEDIATE so that two processes on the same file (web and scheduler)
 queue for the write lock instead of failing half-way through a transaction.
 
+Concurrent write transactions of this process share one commit (group commit, see
+`SqliteStore.transaction`); each still succeeds or fails on its own, and none is
+acknowledged before the commit that holds it.
+
 Locking rules: every write happens inside `transaction()`; a service that decides on
 data (capacity, status, cursor) reads it again inside the transaction that acts on it.
 """
@@ -33,6 +37,9 @@ from webinar.store.sqlite.registrations import RegistrationQueries
 from webinar.store.sqlite.wrapups import WrapupQueries
 
 log = logging.getLogger(__name__)
+
+# The most transactions one group commit holds: bounds the wait of its first member.
+GROUP_LIMIT = 64
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -65,6 +72,11 @@ class SqliteStore(_Queries):
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self._waiting = 0  # transactions queued for the write lock
+        self._group: asyncio.Future[None] | None = None  # the open group's commit
+        self._group_size = 0
+        self.commits = 0  # COMMITs of write transactions (groups) so far
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def connect(self) -> None:
         # aiosqlite logs every statement with its parameters at DEBUG: personal data.
@@ -86,16 +98,87 @@ class SqliteStore(_Queries):
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteTransaction]:
-        assert self._writer is not None, "database not connected"
-        async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
+        """A write transaction, committed before this block exits without an error.
+
+        Group commit: transactions that queue up behind one another share one
+        BEGIN IMMEDIATE ... COMMIT, each inside its own SAVEPOINT. A member that raises
+        rolls back to its savepoint alone; the others go on. The group commits when nobody
+        is waiting for the writer (or at GROUP_LIMIT members), and no member's block exits
+        before that COMMIT has succeeded; if the COMMIT fails, every member of the group
+        raises. Members run one at a time on the one writer connection, so a member sees
+        the writes of those before it in its group, exactly as if they had committed: rules
+        such as capacity, decided inside the transaction, hold as before.
+        """
+        writer = self._writer
+        assert writer is not None, "database not connected"
+        conn = Conn(writer)
+        self._waiting += 1
+        try:
+            await self._write_lock.acquire()
+        except BaseException:
+            self._waiting -= 1
+            self._commit_if_abandoned()
+            raise
+        self._waiting -= 1
+        group: asyncio.Future[None] | None = None
+        try:
+            if self._group is None:
+                await conn.execute("BEGIN IMMEDIATE")
+                self._group = asyncio.get_running_loop().create_future()
+                self._group_size = 0
+            group = self._group
+            await conn.execute("SAVEPOINT member")
             try:
-                yield SqliteTransaction(Conn(self._writer))
+                yield SqliteTransaction(conn)
             except BaseException:
-                await self._writer.execute("ROLLBACK")
+                await conn.execute("ROLLBACK TO member")
+                await conn.execute("RELEASE member")
                 raise
             else:
-                await self._writer.execute("COMMIT")
+                await conn.execute("RELEASE member")
+                self._group_size += 1
+        finally:
+            try:
+                if group is not None and (self._waiting == 0
+                                          or self._group_size >= GROUP_LIMIT):
+                    await self._end_group(conn)
+            finally:
+                self._write_lock.release()
+        # Acknowledge only once the group's COMMIT has succeeded (raises if it failed).
+        await asyncio.shield(group)
+
+    async def _end_group(self, conn: Conn) -> None:
+        """COMMIT the open group (ROLLBACK when it has no member left) and tell its members;
+        the caller holds the write lock."""
+        group, self._group = self._group, None
+        if group is None:
+            return
+        try:
+            await conn.execute("COMMIT" if self._group_size else "ROLLBACK")
+            self.commits += 1 if self._group_size else 0
+        except BaseException as exc:
+            if writer_in_transaction(self._writer):
+                await conn.execute("ROLLBACK")
+            if not group.done():
+                group.set_exception(exc if isinstance(exc, Exception) else
+                                    RuntimeError("group commit interrupted"))
+                group.exception()  # retrieved: members that were cancelled never read it
+            raise
+        if not group.done():
+            group.set_result(None)
+
+    def _commit_if_abandoned(self) -> None:
+        """A member left the queue without running (cancelled while waiting): if it was the
+        one the open group was waiting for, end the group in a task of its own."""
+        if self._group is not None and self._waiting == 0 and not self._write_lock.locked():
+            task = asyncio.get_running_loop().create_task(self._end_abandoned())
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _end_abandoned(self) -> None:
+        async with self._write_lock:
+            if self._group is not None and self._writer is not None:
+                await self._end_group(Conn(self._writer))
 
     async def migrate(self) -> list[str]:
         """Apply the migration files not applied yet, each in its own transaction."""
@@ -136,6 +219,10 @@ class SqliteStore(_Queries):
                 applied.append(path.name)
                 log.info("applied migration %s", path.name)
         return applied
+
+
+def writer_in_transaction(conn: aiosqlite.Connection | None) -> bool:
+    return conn is not None and conn.in_transaction
 
 
 def migration_files() -> list[tuple[int, Path]]:

@@ -1,0 +1,271 @@
+"""Shared parts of the HTTP benchmarks (bench/registration_api.py, registration_form.py,
+join_spike.py): a fresh data dir with one event, the servers as subprocesses (a bare
+aiohttp handler, `webinar serve --no-scheduler` = the Procfile's web process, and
+`webinar serve` with the scheduler embedded), and wrk driving each in turn in one run.
+
+Each figure is printed with the load average of the moment beside it: the machine is
+shared, so the ratio to the bare handler measured in the same run is what counts.
+
+The bare handler (this file run with `--bare PORT`) answers each benchmarked route the way
+the app does at its simplest (a 303, a 201 with a small JSON body, a small page) with no
+middleware and no database: aiohttp's own floor on this machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import secrets
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PLATFORM = "https://zoom.example.org/j/1"
+SLUG = "bench"
+SECTORS = ("academic", "cooperation", "public", "private")
+MODES = ("bare", "web", "serve")  # web: the Procfile's `serve --no-scheduler`
+
+
+# --- the bare handler ----------------------------------------------------------------------
+
+def bare_server(port: int) -> None:
+    from aiohttp import web
+
+    async def join(request: web.Request) -> web.Response:
+        raise web.HTTPSeeOther(PLATFORM)
+
+    async def api_register(request: web.Request) -> web.Response:
+        await request.json()
+        return web.json_response({"status": "confirmed"}, status=201)
+
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text="<!doctype html><form method=post></form>",
+                            content_type="text/html")
+
+    async def form_register(request: web.Request) -> web.Response:
+        await request.post()
+        raise web.HTTPSeeOther("/r/token?welcome=1")
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_get("/j/{token}", join)
+    app.router.add_post("/api/v1/events/{slug}/registrations", api_register)
+    app.router.add_get("/events/{slug}", page)
+    app.router.add_post("/events/{slug}/register", form_register)
+    app.router.add_get("/healthz", healthz)
+    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+
+
+# --- data dir ------------------------------------------------------------------------------
+
+async def _build(data_dir: Path, secret: str, registrations: int,
+                 capacity: int | None) -> list[str]:
+    from webinar.clock import SystemClock, to_db
+    from webinar.events import service as events
+    from webinar.events.fields import EventFields
+    from webinar.registrations.model import new_token
+    from webinar.runtime import open_resources
+    from webinar.settings import Settings
+
+    settings = Settings(data_dir=data_dir, secret_key=secret, rate_limit="0")
+    starts = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=5)
+    async with open_resources(settings, SystemClock()) as res:
+        fields = EventFields.model_validate({
+            "slug": SLUG, "title": "Benchmark forum", "description": "",
+            "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
+            "timezone": "America/Guatemala", "join_url": PLATFORM, "capacity": capacity,
+            "reminders": [], "organizer_emails": ["org@example.org"], "status": "published",
+        })
+        event = await events.create(res.store, res.now(), fields, None)
+        stamp = to_db(res.now())
+        tokens = []
+        async with res.store.transaction() as tx:
+            for n in range(registrations):
+                values = {"email": f"persona{n}@example.org", "name": f"Persona {n}",
+                          "organization": "Universidad", "position": "Docente",
+                          "sector": SECTORS[n % 4], "country": "GT", "language": "es"}
+                row = await tx.registrations.insert(event.id, new_token(), new_token(),
+                                                    values, "confirmed", stamp)
+                tokens.append(row["join_token"])
+    return tokens
+
+
+@dataclass
+class DataDir:
+    path: Path
+    secret: str
+    tokens: list[str]
+
+    @property
+    def db(self) -> Path:
+        return self.path / "webinar.db"
+
+    def count(self, sql: str) -> int:
+        with closing(sqlite3.connect(self.db)) as conn:
+            return int(conn.execute(sql).fetchone()[0])
+
+
+def make_data_dir(root: Path, name: str, registrations: int = 0,
+                  capacity: int | None = None) -> DataDir:
+    path = root / name
+    path.mkdir()
+    secret = secrets.token_urlsafe(32)
+    tokens = asyncio.run(_build(path, secret, registrations, capacity))
+    return DataDir(path, secret, tokens)
+
+
+# --- servers -------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_ready(port: int, seconds: float = 60.0) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the server on port {port} did not start")
+        time.sleep(0.1)
+
+
+@contextmanager
+def server(mode: str, data: DataDir | None) -> Iterator[int]:
+    """Start one server (`bare`, `web` or `serve`) on a free port; yields the port."""
+    port = free_port()
+    if mode == "bare":
+        cmd = [sys.executable, str(Path(__file__)), "--bare", str(port)]
+        env = dict(os.environ)
+    else:
+        assert data is not None
+        cmd = [sys.executable, "-m", "webinar", "serve", "--host", "127.0.0.1",
+               "--port", str(port)] + (["--no-scheduler"] if mode == "web" else [])
+        env = {**os.environ, "WEBINAR_DATA_DIR": str(data.path),
+               "WEBINAR_SECRET_KEY": data.secret, "WEBINAR_RATE_LIMIT": "0"}
+        env.pop("WEBINAR_DB", None)
+        env.pop("WEBINAR_SMTP_URL", None)  # mail as .eml files in the data dir
+    process = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    try:
+        wait_ready(port)
+        yield port
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+# --- wrk -----------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    name: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    load: str
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if match is None:
+        print(f"(wrk latency {text!r} not understood)", file=sys.stderr)
+        return float("nan")
+    value, unit = match.groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(port: int, script: str, *, duration: float, connections: int,
+        name: str = "") -> Result:
+    """Run wrk (1 thread) with a Lua `script` against the port; parse its summary."""
+    load = open("/proc/loadavg").read().split()[0]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(duration))}s", "--latency",
+             "--timeout", "10s", "-s", f.name, f"http://127.0.0.1:{port}"],
+            capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(f.name)
+    if "Latency Distribution" not in out:
+        raise SystemExit(f"wrk printed no latency distribution:\n{out}")
+    requests, seconds = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out).groups()[:2]  # type: ignore[union-attr]
+    secs = float(seconds) * (1 if re.search(r"requests in [\d.]+s", out) else 0.001)
+    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    errors = 0
+    if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        errors += int(m.group(1))
+    if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                      out):
+        errors += sum(int(g) for g in m.groups())
+    return Result(name, int(requests), secs, p50, p99, errors, load)
+
+
+def lua_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def print_table(title: str, results: list[Result], bare: Result) -> None:
+    print(f"\n{title}")
+    print(f"{'server':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
+          f" {'x bare':>7} {'load':>6}")
+    for r in results:
+        ratio = r.rate / bare.rate if bare.rate else 0.0
+        print(f"{r.name:<8} {r.rate:>8,.0f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} {r.errors:>7}"
+              f" {ratio:>7.3f} {r.load:>6}", flush=True)
+
+
+def run_modes(modes: list[str], data_for: Callable[[str], DataDir | None],
+              script_for: Callable[[str, int], str], *, duration: float, warmup: float,
+              connections: int, after: Callable[[str, DataDir | None], None] | None = None,
+              ) -> list[Result]:
+    """For each mode: start it, warm it up, measure it, stop it."""
+    results = []
+    for mode in modes:
+        data = data_for(mode)
+        with server(mode, data) as port:
+            if warmup:
+                wrk(port, script_for("warm-" + mode, port), duration=warmup,
+                    connections=connections)
+            result = wrk(port, script_for(mode, port), duration=duration,
+                         connections=connections, name=mode)
+            results.append(result)
+            if after is not None:
+                after(mode, data)
+    return results
+
+
+if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--bare":
+    bare_server(int(sys.argv[2]))

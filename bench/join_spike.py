@@ -1,0 +1,80 @@
+"""Benchmark: the join spike, `GET /j/{join_token}` with distinct tokens (each visit
+recorded), beside a bare aiohttp handler that answers 303, in one run.
+
+    .venv/bin/python bench/join_spike.py [--registrations 30000] [--duration 8]
+        [--connections 50] [--modes bare,web,serve]
+
+Each app runs on a fresh data dir holding one event whose doors are open and
+`--registrations` confirmed registrations; wrk (1 thread) sends each request to the next
+join token of the list (a 2 s warm-up takes tokens from the end of the list; when the
+measured run outruns the list it starts again at its top, still one visit each). Prints
+req/s, p50, p99, errors (anything but a 303 counts), the ratio to the bare handler and the
+load average, then the visits the database holds. bench/join_link.py is the older Python
+load generator for the same path. Needs `wrk`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness  # noqa: E402
+
+SCRIPT = """
+local tokens = {}
+for line in io.lines(%(file)s) do tokens[#tokens + 1] = line end
+local i = 0
+request = function()
+  i = i %% #tokens + 1
+  return wrk.format("GET", "/j/" .. tokens[i])
+end
+response = function(status, headers, body)
+  if status ~= 303 then wrk.thread:stop() end
+end
+"""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--registrations", type=int, default=30_000)
+    parser.add_argument("--duration", type=float, default=8.0)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--modes", default=",".join(harness.MODES))
+    args = parser.parse_args()
+    modes = args.modes.split(",")
+    with tempfile.TemporaryDirectory(prefix="bench-join-") as tmp:
+        root = Path(tmp)
+        data: dict[str, harness.DataDir] = {}
+        files: dict[str, Path] = {}
+        tokens: list[str] = [f"t{n:06d}" for n in range(args.registrations)]
+        for mode in modes:
+            if mode != "bare":
+                data[mode] = harness.make_data_dir(root, mode, args.registrations)
+                tokens = data[mode].tokens
+            warm = root / f"warm-{mode}.txt"
+            main_ = root / f"{mode}.txt"
+            warm.write_text("\n".join(tokens[-2000:]) + "\n")
+            main_.write_text("\n".join(tokens[:-2000]) + "\n")
+            files["warm-" + mode], files[mode] = warm, main_
+
+        def script(name: str, port: int) -> str:
+            return SCRIPT % {"file": harness.lua_string(str(files[name]))}
+
+        results = harness.run_modes(
+            modes, lambda m: data.get(m), script, duration=args.duration,
+            warmup=args.warmup, connections=args.connections)
+        bare = next((r for r in results if r.name == "bare"), results[0])
+        harness.print_table("join link (GET /j/{join_token}, distinct tokens)", results, bare)
+        for mode, d in data.items():
+            n = d.count("SELECT COUNT(*) FROM join_visits")
+            print(f"{mode}: {n} join visits stored")
+    return 0 if all(r.errors == 0 for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Benchmark: a registration rush through `POST /api/v1/events/{slug}/registrations`
+(distinct emails, the four sectors in turn), beside a bare aiohttp handler, in one run.
+
+    .venv/bin/python bench/registration_api.py [--duration 8] [--connections 50]
+        [--modes bare,web,serve]
+
+wrk (1 thread, `--connections`, `--duration` seconds after a 2 s warm-up) drives each
+server in turn: the bare handler, `webinar serve --no-scheduler` (the Procfile's web
+process) and `webinar serve` (scheduler embedded), each app on a fresh data dir with one
+open event of unlimited capacity and WEBINAR_RATE_LIMIT=0. Prints req/s, p50, p99,
+errors, the ratio to the bare handler and the load average; for `serve`, how long after
+the rush the last confirmation mail was sent. Needs `wrk` (Debian package `wrk`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import harness  # noqa: E402
+
+SCRIPT = """
+local n = 0
+local prefix = %(prefix)s
+local sectors = {"academic", "cooperation", "public", "private"}
+local path = "/api/v1/events/%(slug)s/registrations"
+local headers = {["Content-Type"] = "application/json"}
+request = function()
+  n = n + 1
+  local body = string.format('{"name": "Persona %%d", "email": "%%s%%d@example.org",'
+    .. ' "organization": "Universidad", "position": "Docente", "sector": "%%s",'
+    .. ' "country": "GT", "language": "es", "consent": true}',
+    n, prefix, n, sectors[n %% 4 + 1])
+  return wrk.format("POST", path, headers, body)
+end
+"""
+
+
+def script(name: str, port: int) -> str:
+    prefix = f"{name}-{secrets.token_hex(4)}-"
+    return SCRIPT % {"prefix": harness.lua_string(prefix), "slug": harness.SLUG}
+
+
+def confirmations_sent(mode: str, data: harness.DataDir | None) -> None:
+    """After the rush, wait for the embedded scheduler to send every confirmation."""
+    if mode != "serve" or data is None:
+        return
+    began = time.monotonic()
+    wanted = data.count("SELECT COUNT(*) FROM registrations")
+    sent = 0
+    while time.monotonic() - began < 120:
+        sent = data.count("SELECT COUNT(*) FROM deliveries WHERE kind = 'confirmation'"
+                          " AND status = 'sent'")
+        if sent >= wanted:
+            break
+        time.sleep(0.25)
+    print(f"serve: {sent} of {wanted} confirmations sent {time.monotonic() - began:.1f} s"
+          " after the rush", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=float, default=8.0)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--modes", default=",".join(harness.MODES))
+    args = parser.parse_args()
+    modes = args.modes.split(",")
+    with tempfile.TemporaryDirectory(prefix="bench-reg-") as tmp:
+        results = harness.run_modes(
+            modes, lambda m: None if m == "bare" else harness.make_data_dir(Path(tmp), m),
+            script, duration=args.duration, warmup=args.warmup,
+            connections=args.connections, after=confirmations_sent)
+    bare = next((r for r in results if r.name == "bare"), results[0])
+    harness.print_table("public API registration (POST /api/v1/events/{slug}/registrations)",
+                        results, bare)
+    return 0 if all(r.errors == 0 for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
