@@ -194,9 +194,9 @@ class Tab:
 
     def check(self, name: str, known: dict[str, str] | None = None) -> None:
         """Screenshot, axe, sideways scrolling, a label on every field. What fails is
-        collected and fails the test at its end (`pages_pass`), so one bad page does not hide the next. `known` names
-        axe rules left to another branch's fix on this page (rule id -> why): recorded in
-        the table, not failed."""
+        collected and fails the test at its end (`pages_pass`), so one bad page does not
+        hide the next. `known` names axe rules left to another branch's fix on this page
+        (rule id -> why): recorded in the table, not failed."""
         page = self.page
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}-{self.width}.png"), full_page=True)
