@@ -46,3 +46,4 @@ def test_the_header_switch_keeps_the_input_and_enter_still_registers(tab: Tab):
         page.keyboard.press("Enter")
     assert "/r/" in page.url
     assert "Cambio Idioma" in page.inner_text("main")
+    tab.goto("/?lang=es")  # the choice sticks (a cookie): back to Spanish for the next test

@@ -6,6 +6,7 @@ the wrap-up buttons of a past event, and a co-organizer's invitation page. Each 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,8 +22,10 @@ from webinar.web.keys import RESOURCES
 pytestmark = pytest.mark.browser
 
 
-def sign_in(tab: Tab) -> None:
-    """Signed in as the demo organizer (the tab's context keeps the cookie between tests)."""
+@pytest.fixture
+def signed_in(tab: Tab) -> Iterator[Tab]:
+    """The tab signed in as the demo organizer; signed out again after the test (the tab
+    is shared with other tests, which start signed out)."""
     page = tab.page
     tab.goto("/admin/")
     if "/admin/login" in page.url:
@@ -31,11 +34,13 @@ def sign_in(tab: Tab) -> None:
         with page.expect_navigation():
             page.press("#password", "Enter")
     assert page.url == tab.server.url + "/admin/"
+    yield tab
+    page.context.clear_cookies()
 
 
-def test_an_event_created_through_the_form_shows_on_its_public_page(tab: Tab):
+def test_an_event_created_through_the_form_shows_on_its_public_page(signed_in: Tab):
+    tab = signed_in
     page = tab.page
-    sign_in(tab)
     tab.goto("/admin/events/new")
     tab.check("organizer-event-new")
 
@@ -51,7 +56,7 @@ def test_an_event_created_through_the_form_shows_on_its_public_page(tab: Tab):
     page.fill("#join_url", "https://meet.example.org/mesa-redonda")
     page.select_option("#status", "published")
     with page.expect_navigation() as sent:
-        page.click("form button[type=submit]:has-text('Crear')")
+        page.click("form[action='/admin/events/new'] > button[type=submit]")
     assert sent.value is not None and sent.value.status in (400, 422)
     assert page.input_value("#title") == "Mesa redonda: Firma electrónica"
     assert page.input_value("#slug") == slug
@@ -68,7 +73,7 @@ def test_an_event_created_through_the_form_shows_on_its_public_page(tab: Tab):
 
     page.fill("#ends_at", f"{day}T11:30")
     with page.expect_navigation():
-        page.click("form button[type=submit]:has-text('Crear')")
+        page.click("form[action='/admin/events/new'] > button[type=submit]")
     assert f"/admin/events/{slug}" in page.url
 
     tab.goto(f"/events/{slug}")
@@ -84,9 +89,9 @@ def test_an_event_created_through_the_form_shows_on_its_public_page(tab: Tab):
     tab.check("organizer-event-cancel")
 
 
-def test_registrants_their_message_form_and_the_wrap_up(tab: Tab):
+def test_registrants_their_message_form_and_the_wrap_up(signed_in: Tab):
+    tab = signed_in
     page = tab.page
-    sign_in(tab)
     tab.goto(f"/admin/events/{SLUG}/registrants")
     assert page.locator("table tbody tr").count() >= 10
     tab.check("organizer-registrants")
