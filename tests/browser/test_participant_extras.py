@@ -88,6 +88,11 @@ def test_a_certificate_from_the_manage_page_and_its_verification(tab: Tab):
     response = tab.goto(f"/certificates/{code}")
     assert response.status == 200
     assert earned["name"] in page.inner_text("main")
+    # Each row's heading on one line (on a phone "Emitida a" broke after "Emitida").
+    wrapped = page.evaluate("""() => [...document.querySelectorAll('main th')].filter(th => {
+        const text = document.createRange(); text.selectNodeContents(th);
+        return text.getClientRects().length > 1; }).map(th => th.innerText)""")
+    assert wrapped == []
     tab.check("certificate-verify")
     response = tab.goto(f"/certificates/{earned['id']}-0000000000")
     assert response.status == 404
