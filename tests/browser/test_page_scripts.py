@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Browser, BrowserContext
 
-from tests.browser.conftest import PHONE, Server
+from tests.browser.conftest import PHONE, SHOTS, Server
 from webinar.demo import WORKSHOP_SLUG
 
 pytestmark = pytest.mark.browser
@@ -68,6 +68,8 @@ def test_the_visitors_own_time_shows_where_their_clock_differs(open_context, ser
         starts = datetime.fromisoformat(page.get_attribute("p[data-zone]", "data-start") or "")
         assert starts.astimezone(ZoneInfo("Europe/Madrid")).strftime("%H:%M") in text, text
         assert "Guatemala" in page.inner_text("p[data-zone] time")  # the event's own stays
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "join-waiting-madrid-360.png"))
 
 
 @pytest.mark.parametrize("zone", ["America/Guatemala", "America/Costa_Rica"])
