@@ -69,12 +69,17 @@ async def test_the_watch_page_embeds_the_player_and_beats(client, clock):
 
 
 async def test_every_other_page_keeps_the_strict_policy(client, clock):
+    """No frames, no connections; a page's own small scripts (the visitor's time, the
+    countdown) run by that response's nonce, and no other script does."""
     _token, path = await _setup(client)
     for url in (f"/events/{SLUG}", path):  # the join link before the doors open, too
         resp = await client.get(url, allow_redirects=False)
         csp = _directives(resp.headers["Content-Security-Policy"])
-        assert "frame-src" not in csp and "script-src" not in csp
-        assert "connect-src" not in csp
+        assert "frame-src" not in csp and "connect-src" not in csp
+        nonces = set(re.findall(r'<script nonce="([^"]+)"', await resp.text()))
+        assert len(nonces) == 1 and csp["script-src"] == f"'nonce-{nonces.pop()}'"
+    resp = await client.get("/")  # a page with no script of its own: none at all
+    assert "script-src" not in _directives(resp.headers["Content-Security-Policy"])
 
 
 async def test_an_event_without_a_player_keeps_the_redirect(client, clock):

@@ -4,7 +4,8 @@ each page with the page's CSP bypassed. One browser for the package; one page pe
 (a 360x740 phone, a 1280x800 desk), reused by every test.
 
 `Tab.check(name)` is what each visited page goes through: a screenshot into
-var/screenshots/, axe-core (no serious or critical violation), and no sideways scrolling.
+var/screenshots/, axe-core (no serious or critical violation), no sideways scrolling, and a
+label (or aria-label) on every form field; the bytes it took on the wire are recorded.
 What it saw is written to var/screenshots/audit.md when the package ends.
 
 Where chromium, Playwright or axe-core is missing the tests skip with the reason, except in
@@ -127,11 +128,12 @@ class Audit:
 
     def write(self) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
-        lines = ["| page | width | axe violations (impact) | scrollWidth |",
-                 "| --- | --- | --- | --- |"]
+        lines = ["| page | width | axe violations (impact) | scrollWidth | bytes on the wire |",
+                 "| --- | --- | --- | --- | --- |"]
         for r in self.rows:
             found = ", ".join(f"{v['id']} ({v['impact']})" for v in r["violations"]) or "none"
-            lines.append(f"| {r['page']} | {r['width']} | {found} | {r['scroll_width']} |")
+            lines.append(f"| {r['page']} | {r['width']} | {found} | {r['scroll_width']} "
+                         f"| {r['bytes']} |")
         (SHOTS / "audit.md").write_text("\n".join(lines + [""] + self.weights) + "\n")
 
 
@@ -151,6 +153,21 @@ def pages_pass(audit: Audit) -> Iterator[None]:
     if found:
         pytest.fail("\n".join(found), pytrace=False)
 
+
+# Bytes the page and what it loaded took on the wire (headers and encoded bodies; what
+# came from the cache counts 0): the navigation's and each resource's transferSize.
+TRANSFER = """() => performance.getEntriesByType("navigation").concat(
+  performance.getEntriesByType("resource")).reduce((sum, e) => sum + (e.transferSize || 0), 0)"""
+
+# Form fields with no accessible name from a label, aria-label or aria-labelledby.
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+  .filter(el => !el.closest('[aria-hidden=true]'))
+  .filter(el => !((el.labels && [...el.labels].some(l => l.innerText.trim()))
+                  || (el.getAttribute('aria-label') || '').trim()
+                  || (el.getAttribute('aria-labelledby') || '').split(/\\s+/).some(
+                       id => id && document.getElementById(id)
+                             && document.getElementById(id).innerText.trim())))
+  .map(el => el.name || el.id || el.outerHTML.slice(0, 60))"""
 
 AXE_RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"],
@@ -176,17 +193,22 @@ class Tab:
         return response
 
     def check(self, name: str, known: dict[str, str] | None = None) -> None:
-        """Screenshot, axe, sideways scrolling. What fails is collected and fails the test
-        at its end (`pages_pass`), so one bad page does not hide the next. `known` names
-        axe rules left to another branch's fix on this page (rule id -> why): recorded in
-        the table, not failed."""
+        """Screenshot, axe, sideways scrolling, a label on every field. What fails is
+        collected and fails the test at its end (`pages_pass`), so one bad page does not
+        hide the next. `known` names axe rules left to another branch's fix on this page
+        (rule id -> why): recorded in the table, not failed."""
         page = self.page
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}-{self.width}.png"), full_page=True)
         violations = page.evaluate(AXE_RUN)
         scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
+        unlabelled = page.evaluate(UNLABELLED)
         self.audit.rows.append({"page": name, "width": self.width, "violations": violations,
-                                "scroll_width": scroll_width})
+                                "scroll_width": scroll_width,
+                                "bytes": page.evaluate(TRANSFER)})
+        if unlabelled:
+            self.audit.failures.append(f"{name} at {self.width}px: fields with no label: "
+                                       f"{unlabelled}")
         known = known or {}
         serious = [v for v in violations
                    if v["impact"] in ("serious", "critical") and v["id"] not in known]

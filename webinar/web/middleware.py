@@ -13,24 +13,9 @@ from webinar.errors import Conflict, NotFound
 from webinar.i18n import LANGUAGE_COOKIE, LANGUAGES, N_, pick_language, translations
 from webinar.web.request_keys import LANG, LANG_CHOSEN
 from webinar.web.responses import json_error, render, set_language_cookie
+from webinar.web.security import content_security_policy
 
 log = logging.getLogger(__name__)
-
-# The strict Content-Security-Policy every page gets, directive by directive.
-CSP_DIRECTIVES = {
-    "default-src": "'none'", "style-src": "'unsafe-inline'", "img-src": "'self' data:",
-    "form-action": "'self'", "frame-ancestors": "'none'", "base-uri": "'none'",
-}
-
-
-def content_security_policy(**extra: str) -> str:
-    """The strict policy with directives added (`frame_src="https://player.example"`,
-    `connect_src="'self'"`): what a view that needs more sets on its own response, the
-    per-response override `headers_middleware` leaves in place (the watch page)."""
-    directives = dict(CSP_DIRECTIVES)
-    directives.update({name.replace("_", "-"): value for name, value in extra.items()})
-    return "; ".join(f"{name} {value}" for name, value in directives.items())
-
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

@@ -81,7 +81,7 @@ async def event_page(request: web.Request) -> web.Response:
     event = await _public_event(request)
     ctx = await _event_context(request, event)
     form = dict.fromkeys(FORM_FIELDS, "") | {"language": lang(request)}
-    ctx.update(form=form, errors={}, notice=None)
+    ctx.update(form=form, errors={}, notice=None, posted=False)
     return render(request, "event.html", ctx)
 
 
@@ -89,7 +89,7 @@ async def _form_again(request: web.Request, event: Event, form: dict, errors: di
                       status: int, notice: str | None = None) -> web.Response:
     ctx = await _event_context(request, event)
     kept = {k: form.get(k, "") for k in FORM_FIELDS}
-    ctx.update(form=kept, errors=errors, notice=notice)
+    ctx.update(form=kept, errors=errors, notice=notice, posted=True)
     return render(request, "event.html", ctx, status=status)
 
 

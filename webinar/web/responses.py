@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -15,7 +16,7 @@ from webinar.identity import host_for
 from webinar.runtime import Resources
 from webinar.web.keys import CSRF, RESOURCES
 from webinar.web.request_keys import LANG, LANG_CHOSEN
-from webinar.web.security import CSRF_FIELD
+from webinar.web.security import CSRF_FIELD, content_security_policy
 
 PUBLIC_BODY_LIMIT = 32 * 1024
 
@@ -50,6 +51,8 @@ def render(request: web.Request, template: str, context: dict[str, Any] | None =
         "span": lambda event: format_span(event.starts_at, event.ends_at, event.timezone,
                                           language),
         "base_url": res.settings.base_url,
+        # For a page's own small inline scripts (<script nonce="{{ nonce }}">).
+        "nonce": secrets.token_urlsafe(18),
     }
     ctx.update(context or {})
     event = ctx.get("event")
@@ -57,6 +60,12 @@ def render(request: web.Request, template: str, context: dict[str, Any] | None =
     body = res.templates.get_template(template).render(ctx)
     response = web.Response(text=body, status=status, content_type="text/html",
                             charset="utf-8", headers=headers)
+    if ("Content-Security-Policy" not in response.headers
+            and f'nonce="{ctx["nonce"]}"' in body):
+        # A page with a script of its own lets that one run, by its nonce, and no other;
+        # a page without keeps the strict policy (the middleware's default).
+        response.headers["Content-Security-Policy"] = content_security_policy(
+            script_src=f"'nonce-{ctx['nonce']}'")
     csrf.set_cookie(request, response)
     # Pages are mostly text (the country list alone is 8 kB): gzip them for slow phones.
     response.enable_compression()
