@@ -50,8 +50,13 @@ async def _reference(store, event, now):
     return found, timeline
 
 
-@pytest.mark.parametrize("seed,min_minutes", [(1, 0), (2, 0), (3, 5), (4, 30)])
-async def test_the_fast_path_gives_the_reference_numbers(client, clock, seed, min_minutes):
+@pytest.mark.parametrize("seed,min_minutes,odd", [(1, 0, False), (2, 0, False),
+                                                  (3, 5, False), (4, 30, False),
+                                                  (5, 0, True)])
+async def test_the_fast_path_gives_the_reference_numbers(client, clock, seed, min_minutes,
+                                                         odd):
+    """`odd`: one interval stored with times of another width (no fraction, an offset):
+    the whole event goes the general way, with the same numbers."""
     rng = random.Random(seed)
     await create_event(client, min_minutes_attended=min_minutes, doors_open_minutes=7)
     ids = [(await (await register_api(client, "foro-digital", person(n))).json())["id"]
@@ -71,6 +76,12 @@ async def test_the_fast_path_gives_the_reference_numbers(client, clock, seed, mi
             ended_at=stop, registration_id=who,
             email=None if who else f"walkin{rng.randrange(3)}@x.example")
     async with store.transaction() as tx:
+        if odd:
+            start = doors + timedelta(minutes=3)
+            await tx.attendance.insert_interval(
+                key="test:odd", event_id=event.id, registration_id=ids[0], email=None,
+                name="", source="zoom", started_at=start.isoformat(timespec="seconds"),
+                ended_at=(start + timedelta(minutes=9)).isoformat(), now=to_db(now))
         for _ in range(10):
             await tx.attendance.insert_visit(event.id, rng.choice(ids),
                                              to_db(_moment(rng, doors, end)))
