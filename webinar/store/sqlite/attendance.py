@@ -9,13 +9,6 @@ from webinar.store.statements import Statements
 class AttendanceQueries:
     """Attendance SQL, bound to one connection (the reader or a transaction)."""
 
-    # A stored time `{t}` (UTC ISO text of one width, webinar.clock.to_db) as integer
-    # microseconds since the epoch, NULL when the text has another width: converted by
-    # the database, not 600,000 times in Python. PostgreSQL's: postgres/attendance.py.
-    EPOCH_US = ("CASE WHEN length({t}) = 27 THEN"
-                " CAST(strftime('%s', substr({t}, 1, 19)) AS INTEGER) * 1000000"
-                " + CAST(substr({t}, 21, 6) AS INTEGER) END")
-
     def __init__(self, conn: Statements):
         self._conn = conn
 
@@ -140,15 +133,11 @@ class AttendanceQueries:
 
     async def registered_presence(self, event_id: int) -> list[tuple]:
         """The intervals of the event's registrations as plain tuples (registration_id,
-        started_at, ended_at or else started_at, is_open), the times in microseconds
-        since the epoch (`EPOCH_US`: None for a text of another width), ordered by
-        registration and start: the order of presence_intervals_by_event, so the
-        attendance of a whole event is one linear pass (attendance.intervals.
-        assess_ordered), no grouping."""
-        started = self.EPOCH_US.format(t="started_at")
-        ended = self.EPOCH_US.format(t="COALESCE(ended_at, started_at)")
+        started_at, ended_at or else started_at, is_open), ordered by registration and
+        start: the order of presence_intervals_by_event, so the attendance of a whole
+        event is one linear pass (attendance.intervals.assess_ordered), no grouping."""
         return await self._conn.fetchall_tuples(
-            f"SELECT registration_id, {started}, {ended},"  # noqa: S608 (constants)
+            "SELECT registration_id, started_at, COALESCE(ended_at, started_at),"
             " ended_at IS NULL FROM presence_intervals"
             " WHERE event_id = ? AND registration_id IS NOT NULL"
             " ORDER BY registration_id, started_at", (event_id,))
