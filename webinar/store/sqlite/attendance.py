@@ -134,8 +134,9 @@ class AttendanceQueries:
     async def registered_presence(self, event_id: int) -> list[tuple]:
         """The intervals of the event's registrations as plain tuples (registration_id,
         started_at, ended_at or else started_at, is_open), ordered by registration and
-        start: the order of presence_intervals_by_event, so the attendance of a whole
-        event is one linear pass (attendance.intervals.assess_ordered), no grouping."""
+        start: a range scan of the covering index presence_intervals_by_event (0010), so
+        the attendance of a whole event is one linear pass
+        (attendance.intervals.assess_ordered), no grouping."""
         return await self._conn.fetchall_tuples(
             "SELECT registration_id, started_at, COALESCE(ended_at, started_at),"
             " ended_at IS NULL FROM presence_intervals"
