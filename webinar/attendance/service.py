@@ -311,35 +311,83 @@ def _micros_of(texts: list[str]) -> list[int]:
 
 async def event_attendance(store: Store, event: Event,
                            now: datetime | None = None) -> EventAttendance:
-    """The whole event's attendance in two reads (for the report and the wrap-up). Each
-    person's intervals are clipped to the window once, for their minutes and for the
-    timeline, in integer microseconds (`intervals.assess_people`)."""
-    rows = await store.attendance.event_presence(event.id)
-    starts = _micros_of([row[3] for row in rows])
-    ends = _micros_of([row[4] for row in rows])  # the start again for an open interval
-    spans: dict[int, list[intervals.Span]] = defaultdict(list)
-    walk_in_spans: dict[str, list[intervals.Span]] = defaultdict(list)
-    for (registration_id, email, name, _start, _end, is_open), start, end in zip(
-            rows, starts, ends, strict=True):
-        if registration_id is not None:
-            spans[registration_id].append((start, None if is_open else end))
-        else:
-            who = f"email:{email}" if email else "name:" + " ".join(name.casefold().split())
-            walk_in_spans[who].append((start, None if is_open else end))
-    visits = await store.attendance.event_visit_times(event.id)
-    clicks: dict[int, list[int]] = defaultdict(list)
-    for (registration_id, _at), at in zip(visits, _micros_of([v[1] for v in visits]),
-                                          strict=True):
-        clicks[registration_id].append(at)
+    """The whole event's attendance (for the report and the wrap-up): the registrations'
+    intervals in registration and start order, clipped and counted in one linear pass
+    on integer microseconds (`intervals.assess_ordered`), their timeline built in the
+    same pass; the walk-ins' few intervals grouped by identity."""
     window_start, window_end = (intervals.micros(moment) for moment in intervals.window(
         event.starts_at, event.ends_at, event.doors_open_minutes))
     limit = None if now is None else intervals.micros(now)
-    registrations, in_room = intervals.assess_people(
-        spans, clicks, window_start=window_start, window_end=window_end,
-        min_minutes_attended=event.min_minutes_attended, now=limit)
+    counts = intervals.MinuteCounts.of_window(window_start, window_end)
+    registrations = await _registrations_attendance(store, event, window_start, window_end,
+                                                    limit, counts)
+    rows = await store.attendance.walk_in_presence(event.id)
+    starts = _micros_of([row[2] for row in rows])
+    ends = _micros_of([row[3] for row in rows])  # the start again for an open interval
+    walk_in_spans: dict[str, list[intervals.Span]] = defaultdict(list)
+    for (email, name, _start, _end, is_open), start, end in zip(rows, starts, ends,
+                                                                strict=True):
+        who = f"email:{email}" if email else "name:" + " ".join(name.casefold().split())
+        walk_in_spans[who].append((start, None if is_open else end))
     no_clicks: dict[str, list[int]] = {}
     walk_ins, walk_ins_in_room = intervals.assess_people(
         walk_in_spans, no_clicks, window_start=window_start, window_end=window_end,
         min_minutes_attended=event.min_minutes_attended, now=limit)
-    timeline = intervals.timeline([*in_room, *walk_ins_in_room], window_start, window_end)
-    return EventAttendance(registrations=registrations, walk_ins=walk_ins, timeline=timeline)
+    for spans in walk_ins_in_room:
+        counts.add(spans)
+    return EventAttendance(registrations=registrations, walk_ins=walk_ins,
+                           timeline=counts.points())
+
+
+async def registrations_attendance(store: Store, event: Event,
+                                   now: datetime | None = None) -> dict[int, Attendance]:
+    """`event_attendance(...).registrations` without the walk-ins and the timeline (the
+    registrants table's filter and sort by attendance)."""
+    window_start, window_end = (intervals.micros(moment) for moment in intervals.window(
+        event.starts_at, event.ends_at, event.doors_open_minutes))
+    limit = None if now is None else intervals.micros(now)
+    return await _registrations_attendance(store, event, window_start, window_end, limit,
+                                           None)
+
+
+async def _registrations_attendance(store: Store, event: Event, window_start: int,
+                                    window_end: int, limit: int | None,
+                                    counts: intervals.MinuteCounts | None
+                                    ) -> dict[int, Attendance]:
+    """Every registration with an interval or a join click, by the one rule; their
+    clipped spans added to `counts` when given. Two reads: the intervals in registration
+    and start order, and one row per registration that clicked."""
+    rows = await store.attendance.registered_presence(event.id)
+    if rows:
+        owners, start_texts, end_texts, opens = zip(*rows, strict=True)
+    else:
+        owners, start_texts, end_texts, opens = (), (), (), ()
+    # Converted here, not by the database: SQLite's strftime costs twice as much CPU.
+    starts = _micros_of(list(start_texts))
+    ends = _micros_of(list(end_texts))  # the start again for an open interval
+    clicks = dict(await store.attendance.visit_flags(
+        event.id, to_db(intervals.from_micros(window_start)),
+        to_db(intervals.from_micros(window_end))))
+    found = intervals.assess_ordered(
+        owners, starts, ends, opens, clicks, window_start=window_start,
+        window_end=window_end, min_minutes_attended=event.min_minutes_attended, now=limit,
+        counts=counts)
+    if found is not None:
+        return found
+    # Not in start order (times stored in another form): group, sort and clip per person.
+    spans: dict[int, list[intervals.Span]] = defaultdict(list)
+    for owner, start, end, is_open in zip(owners, starts, ends, opens, strict=True):
+        spans[owner].append((start, None if is_open else end))
+    visits = await store.attendance.event_visit_times(event.id)
+    times: dict[int, list[int]] = defaultdict(list)
+    for (registration_id, _at), at in zip(visits, _micros_of([v[1] for v in visits]),
+                                          strict=True):
+        times[registration_id].append(at)
+    found, in_room = intervals.assess_people(
+        spans, times, window_start=window_start, window_end=window_end,
+        min_minutes_attended=event.min_minutes_attended, now=limit)
+    if counts is not None:
+        counts.changes[:] = [0] * len(counts.changes)  # spoilt by the first pass
+        for clipped in in_room:
+            counts.add(clipped)
+    return found

@@ -116,14 +116,14 @@ async def event_attendance(store: Store, event: Event, now: datetime) -> dict[in
     cached = per_store.get(event.id)
     if cached is not None and cached.key == key and (cached.until is None or now < cached.until):
         return cached.attendance
-    result = await attendance_service.event_attendance(store, event, now)
+    result = await attendance_service.registrations_attendance(store, event, now)
     _start, window_end = intervals.window(event.starts_at, event.ends_at,
                                           event.doors_open_minutes)
     until = None if now >= window_end else now + LIVE_TTL
-    per_store[event.id] = _Cached(key, until, result.registrations)
+    per_store[event.id] = _Cached(key, until, result)
     if len(per_store) > 8:  # a few events at once at most
         per_store.pop(next(iter(per_store)))
-    return result.registrations
+    return result
 
 
 # --- the filtered set ----------------------------------------------------------------------

@@ -131,6 +131,34 @@ class AttendanceQueries:
         return await self._conn.fetchall_tuples(
             "SELECT registration_id, at FROM join_visits WHERE event_id = ?", (event_id,))
 
+    async def registered_presence(self, event_id: int) -> list[tuple]:
+        """The intervals of the event's registrations as plain tuples (registration_id,
+        started_at, ended_at or else started_at, is_open), ordered by registration and
+        start: a range scan of the covering index presence_intervals_by_event (0010), so
+        the attendance of a whole event is one linear pass
+        (attendance.intervals.assess_ordered), no grouping."""
+        return await self._conn.fetchall_tuples(
+            "SELECT registration_id, started_at, COALESCE(ended_at, started_at),"
+            " ended_at IS NULL FROM presence_intervals"
+            " WHERE event_id = ? AND registration_id IS NOT NULL"
+            " ORDER BY registration_id, started_at", (event_id,))
+
+    async def walk_in_presence(self, event_id: int) -> list[tuple]:
+        """The walk-ins' intervals as plain tuples (email, name, started_at, ended_at or
+        else started_at, is_open), in no particular order."""
+        return await self._conn.fetchall_tuples(
+            "SELECT email, name, started_at, COALESCE(ended_at, started_at),"
+            " ended_at IS NULL FROM presence_intervals"
+            " WHERE event_id = ? AND registration_id IS NULL", (event_id,))
+
+    async def visit_flags(self, event_id: int, since: str, until: str) -> list[tuple]:
+        """Each registration of the event with a join visit, once, as (registration_id,
+        1 when one of its visits is in since..until (until excluded) else 0)."""
+        return await self._conn.fetchall_tuples(
+            "SELECT registration_id, MAX(CASE WHEN at >= ? AND at < ? THEN 1 ELSE 0 END)"
+            " FROM join_visits WHERE event_id = ? GROUP BY registration_id",
+            (since, until, event_id))
+
     async def event_visits(self, event_id: int) -> list[Row]:
         return await self._conn.fetchall(
             "SELECT registration_id, at FROM join_visits WHERE event_id = ?"
