@@ -9,6 +9,7 @@ import pytest
 from webinar.store.postgres.database import migration_files as postgres_files
 from webinar.store.sqlite.database import migration_files as sqlite_files
 
+
 @pytest.mark.once
 def test_each_migration_exists_for_both_stores():
     sqlite = [(n, p.name) for n, p in sqlite_files()]
