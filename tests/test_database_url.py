@@ -68,3 +68,14 @@ def test_paths_and_urls_name_the_same_file(tmp_path):
     assert copied.postgres_url == "postgresql://h/db"
     assert Settings(db="postgres://u:p@h:5433/db").postgres_url == "postgres://u:p@h:5433/db"
     assert Settings(db=str(tmp_path / "x.db")).postgres_url is None
+
+
+@pytest.mark.once  # it opens its own (missing) database on the test cluster
+def test_a_database_the_server_refuses_stops_the_command_clearly(tmp_path, postgres_cluster):
+    """The server answers but refuses (no such database): the same clear message as a
+    server that does not answer, no traceback, no password."""
+    url = postgres_cluster.url("no_such_database")
+    done = _run(tmp_path, url, "migrate")
+    assert done.returncode != 0
+    assert "error: cannot connect to the database" in done.stderr
+    assert "InvalidCatalogName" in done.stderr and "Traceback" not in done.stderr

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import asyncpg
 import jinja2
 
 from webinar.clock import Clock, SystemClock
@@ -69,7 +68,7 @@ async def open_store(settings: Settings) -> AsyncIterator[Store]:
              else SqliteStore(settings.db_path))
     try:
         await store.connect()
-    except (OSError, asyncpg.PostgresError) as exc:
+    except OSError as exc:  # the PostgreSQL store raises its refusals as OSErrors too
         # The URL may hold a password: name the problem, not the URL.
         raise DatabaseUnavailable(f"cannot connect to the database: {type(exc).__name__}:"
                                   f" {_without_url(str(exc), url)}") from exc

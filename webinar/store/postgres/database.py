@@ -69,8 +69,13 @@ class PostgresStore(_Queries):
         self._pool: asyncpg.Pool | None = None
 
     async def connect(self) -> None:
-        self._pool = await asyncpg.create_pool(
-            dsn_for_asyncpg(self.url), min_size=self._min_size, max_size=self._max_size)
+        try:
+            self._pool = await asyncpg.create_pool(
+                dsn_for_asyncpg(self.url), min_size=self._min_size, max_size=self._max_size)
+        except asyncpg.PostgresError as exc:
+            # A refusal by the server (bad password, no such database) reads like a network
+            # refusal to the caller, which names it without the URL (runtime.open_store).
+            raise ConnectionRefusedError(f"{type(exc).__name__}: {exc}") from exc
         super().__init__(PgConn(self._pool), in_transaction=False)
         # Rate limits shared by every web process on this database (interface.SharedLimits).
         self.limits = LimitQueries(PgConn(self._pool))
