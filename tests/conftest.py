@@ -27,6 +27,7 @@ from webinar.clock import FakeClock
 from webinar.organizers import accounts as organizers
 from webinar.runtime import Resources
 from webinar.settings import Settings
+from webinar.store.postgres.database import PostgresStore
 from webinar.web.keys import RESOURCES
 
 # A moment well before the sample events below: 2026-12-01 12:00 UTC.
@@ -139,6 +140,22 @@ def store_kind(request) -> Iterator[str]:
     finally:
         postgres_fixture.current.url = None
         cluster.drop_database(name)
+
+
+@pytest.fixture
+async def two_postgres_stores(postgres_cluster):  # noqa: F811 (the imported fixture)
+    """Two PostgreSQL stores (two pools, as two processes have) on one fresh database."""
+    name = postgres_cluster.new_database()
+    one = PostgresStore(postgres_cluster.url(name))
+    two = PostgresStore(postgres_cluster.url(name))
+    await one.connect()
+    await two.connect()
+    try:
+        yield one, two
+    finally:
+        await one.close()
+        await two.close()
+        postgres_cluster.drop_database(name)
 
 
 @pytest.fixture

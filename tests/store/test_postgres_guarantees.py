@@ -16,23 +16,8 @@ from webinar.store.postgres.database import PostgresStore, migration_files
 pytestmark = pytest.mark.once  # PostgreSQL itself, no store parameter
 
 
-@pytest.fixture
-async def stores(postgres_cluster):
-    name = postgres_cluster.new_database()
-    one = PostgresStore(postgres_cluster.url(name))
-    two = PostgresStore(postgres_cluster.url(name))
-    await one.connect()
-    await two.connect()
-    try:
-        yield one, two
-    finally:
-        await one.close()
-        await two.close()
-        postgres_cluster.drop_database(name)
-
-
-async def test_for_update_holds_the_event_until_the_decider_commits(stores):
-    one, two = stores
+async def test_for_update_holds_the_event_until_the_decider_commits(two_postgres_stores):
+    one, two = two_postgres_stores
     event = await new_event(one)
     order: list[str] = []
     locked, release = asyncio.Event(), asyncio.Event()
@@ -68,8 +53,8 @@ async def _pending_mails(store: PostgresStore, event_id: int, n: int) -> None:
                                      now=to_db(NOW))
 
 
-async def test_claims_skip_rows_another_sender_is_claiming(stores):
-    one, two = stores
+async def test_claims_skip_rows_another_sender_is_claiming(two_postgres_stores):
+    one, two = two_postgres_stores
     event = await new_event(one)
     await _pending_mails(one, event.id, 6)
     now, lease = to_db(NOW), to_db(NOW.replace(hour=13))
@@ -85,8 +70,8 @@ async def test_claims_skip_rows_another_sender_is_claiming(stores):
     assert rows == [{"claim": "A", "n": 4}, {"claim": "B", "n": 2}]
 
 
-async def test_a_cursor_never_moves_back(stores):
-    one, _two = stores
+async def test_a_cursor_never_moves_back(two_postgres_stores):
+    one, _two = two_postgres_stores
     async with one.transaction() as tx:
         await tx.log.move_cursor("c", 7, to_db(NOW))
     async with one.transaction() as tx:
@@ -94,10 +79,10 @@ async def test_a_cursor_never_moves_back(stores):
     assert await one.log.cursor_position("c") == 7
 
 
-async def test_a_pass_reads_its_cursor_under_a_lock(stores):
+async def test_a_pass_reads_its_cursor_under_a_lock(two_postgres_stores):
     """Two passes of one consumer in two processes: the second reads the cursor only after
     the first committed its move."""
-    one, two = stores
+    one, two = two_postgres_stores
     moved = asyncio.Event()
 
     async def first():

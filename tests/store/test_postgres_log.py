@@ -20,22 +20,6 @@ from webinar.store.sqlite.log import LogQueries as PlainLogQueries
 pytestmark = pytest.mark.once  # PostgreSQL itself, no store parameter
 
 
-@pytest.fixture
-async def stores(postgres_cluster):
-    """Two stores (two pools, as two processes have) on one fresh database."""
-    name = postgres_cluster.new_database()
-    one = PostgresStore(postgres_cluster.url(name))
-    two = PostgresStore(postgres_cluster.url(name))
-    await one.connect()
-    await two.connect()
-    try:
-        yield one, two
-    finally:
-        await one.close()
-        await two.close()
-        postgres_cluster.drop_database(name)
-
-
 async def _waiting_or_done(store: PostgresStore, task: asyncio.Task) -> None:
     """Until `task` finished or some backend waits for an advisory lock."""
     for _ in range(400):
@@ -82,18 +66,18 @@ async def _out_of_order(one: PostgresStore, two: PostgresStore) -> list[int]:
     return seen
 
 
-async def test_a_lower_id_committing_later_is_not_skipped(stores):
-    one, two = stores
+async def test_a_lower_id_committing_later_is_not_skipped(two_postgres_stores):
+    one, two = two_postgres_stores
     seen = await _out_of_order(one, two)
     every = [e.id for e in await outbox_log.read_after(one, 0, 100)]
     assert len(every) == 2
     assert seen == every  # both handled, in id order, once each
 
 
-async def test_without_the_append_lock_the_lower_entry_is_lost(stores, monkeypatch):
+async def test_without_the_append_lock_the_lower_entry_is_lost(two_postgres_stores, monkeypatch):
     """Control: the same race with appends that take no lock loses A's entry."""
     monkeypatch.setattr(LogQueries, "append", PlainLogQueries.append)
-    one, two = stores
+    one, two = two_postgres_stores
     seen = await _out_of_order(one, two)
     every = [e.id for e in await outbox_log.read_after(one, 0, 100)]
     assert len(every) == 2
