@@ -14,6 +14,7 @@ from pathlib import Path
 
 import jinja2
 
+from webinar.attendance.snapshots import AttendanceSnapshots
 from webinar.clock import Clock, SystemClock
 from webinar.mail.transport import Mailer, open_mailer
 from webinar.settings import Settings
@@ -54,6 +55,8 @@ class Resources:
     mailer: Mailer
     # Called after a commit that may have produced mail; the embedded scheduler sets it.
     nudge: Callable[[], None] = field(default=lambda: None)
+    # Whole-event attendance kept between requests (the registrants table's filter/sort).
+    attendance: AttendanceSnapshots = field(default_factory=AttendanceSnapshots)
 
     def now(self) -> datetime:
         return self.clock.now()

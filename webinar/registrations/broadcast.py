@@ -21,6 +21,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from webinar.attendance.snapshots import AttendanceSnapshots
 from webinar.clock import to_db
 from webinar.events.model import Event
 from webinar.mail.planner import message_id
@@ -67,12 +68,13 @@ def audience(query: RegistrantsQuery) -> RegistrantsQuery:
     return query
 
 
-async def send(store: Store, now: datetime, event: Event, organizer_id: int | None,
-               data: BroadcastIn, query: RegistrantsQuery, domain: str) -> Sent:
+async def send(store: Store, snapshots: AttendanceSnapshots, now: datetime, event: Event,
+               organizer_id: int | None, data: BroadcastIn, query: RegistrantsQuery,
+               domain: str) -> Sent:
     chosen = audience(query)
     ids: list[int] = []
     if chosen.status in AUDIENCE_STATUSES:
-        ids, _seen = await listing.matching_ids(store, event, chosen, now)
+        ids, _seen = await listing.matching_ids(store, snapshots, event, chosen, now)
     people = await store.registrants.rows(ids) if ids else []
     stamp = to_db(now)
     filters = chosen.params(page=1, sort=None, order=None)

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from openpyxl import Workbook
 
+from webinar.attendance.snapshots import AttendanceSnapshots
 from webinar.clock import to_db
 from webinar.events.model import Event
 from webinar.i18n import N_, translations
@@ -37,11 +38,11 @@ def neutralise(value: object) -> object:
     return value
 
 
-async def _people(store: Store, event: Event, query: RegistrantsQuery,
-                  now: datetime) -> list[Registrant]:
-    ids, seen = await listing.matching_ids(store, event, query, now)
+async def _people(store: Store, snapshots: AttendanceSnapshots, event: Event,
+                  query: RegistrantsQuery, now: datetime) -> list[Registrant]:
+    ids, seen = await listing.matching_ids(store, snapshots, event, query, now)
     if seen is None:
-        seen = await listing.event_attendance(store, event, now)
+        seen = (await snapshots.of(store, event, now)).attendance
     out: list[Registrant] = []
     for start in range(0, len(ids), CHUNK):
         out += await listing.registrants(store, event, ids[start:start + CHUNK], now, seen)
@@ -61,21 +62,21 @@ def _rows(event: Event, people: Iterable[Registrant], lang: str) -> Iterable[lis
             _("yes") if p.attended else _("no"), p.minutes)]
 
 
-async def to_csv(store: Store, event: Event, query: RegistrantsQuery, now: datetime,
-                 lang: str) -> bytes:
+async def to_csv(store: Store, snapshots: AttendanceSnapshots, event: Event,
+                 query: RegistrantsQuery, now: datetime, lang: str) -> bytes:
     """UTF-8 with a BOM, so Excel reads the accents."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerows(_rows(event, await _people(store, event, query, now), lang))
+    writer.writerows(_rows(event, await _people(store, snapshots, event, query, now), lang))
     return buffer.getvalue().encode("utf-8-sig")
 
 
-async def to_xlsx(store: Store, event: Event, query: RegistrantsQuery, now: datetime,
-                  lang: str) -> bytes:
+async def to_xlsx(store: Store, snapshots: AttendanceSnapshots, event: Event,
+                  query: RegistrantsQuery, now: datetime, lang: str) -> bytes:
     _ = translations(lang).gettext
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Registrants"))
-    for row in _rows(event, await _people(store, event, query, now), lang):
+    for row in _rows(event, await _people(store, snapshots, event, query, now), lang):
         sheet.append(row)
     out = io.BytesIO()
     book.save(out)

@@ -6,24 +6,21 @@ Search, status, sector and country are SQL (webinar.store: indexed, fast at 100,
 registrations). `attended` and `minutes` are not columns: they are judged by the one rule
 (webinar.attendance.service, on webinar.attendance.intervals). A plain page asks it for
 its 50 rows only. Filtering by attended or sorting by minutes needs everyone's, so the
-whole event's attendance (`event_attendance`) is computed once and kept per store, keyed by
-the event's window and the event log's position (every attendance change but a heartbeat's
-extension logs an entry); while the event can still gain minutes (before the window's end)
-it is kept at most LIVE_TTL.
+whole event's attendance is computed once and kept (webinar.attendance.snapshots, with
+the minutes order made once) until the event's attendance changes.
 """
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from webinar.attendance import intervals
 from webinar.attendance import service as attendance_service
 from webinar.attendance.intervals import Attendance
+from webinar.attendance.snapshots import AttendanceSnapshots
 from webinar.events.model import Event
 from webinar.i18n import N_
 from webinar.registrations.model import Registration
@@ -37,7 +34,6 @@ STATUS_LABELS = {"confirmed": N_("confirmed"), "waitlisted": N_("waitlisted"),
                  "cancelled": N_("cancelled")}
 SORT_LABELS = {"name": N_("Name"), "created": N_("Registered"), "sector": N_("Sector"),
                "country": N_("Country"), "minutes": N_("Minutes")}
-LIVE_TTL = timedelta(seconds=15)
 NOBODY = Attendance(attended=False, minutes=0)
 
 
@@ -94,59 +90,39 @@ class RegistrantsPage:
     pages: int
 
 
-# --- the whole event's attendance, cached per store ----------------------------------------
-
-@dataclass(frozen=True)
-class _Cached:
-    key: tuple
-    until: datetime | None  # None: good while the key holds
-    attendance: dict[int, Attendance]
-
-
-_CACHE: weakref.WeakKeyDictionary[object, dict[int, _Cached]] = weakref.WeakKeyDictionary()
-
-
-async def event_attendance(store: Store, event: Event, now: datetime) -> dict[int, Attendance]:
-    """Every registration's attendance of the event that has any (the others: nobody),
-    by the one rule, computed once per change of the event log (see the module)."""
-    position = await store.registrants.log_position()
-    key = (event.starts_at, event.ends_at, event.doors_open_minutes,
-           event.min_minutes_attended, position)
-    per_store = _CACHE.setdefault(store, {})
-    cached = per_store.get(event.id)
-    if cached is not None and cached.key == key and (cached.until is None or now < cached.until):
-        return cached.attendance
-    result = await attendance_service.registrations_attendance(store, event, now)
-    _start, window_end = intervals.window(event.starts_at, event.ends_at,
-                                          event.doors_open_minutes)
-    until = None if now >= window_end else now + LIVE_TTL
-    per_store[event.id] = _Cached(key, until, result)
-    if len(per_store) > 8:  # a few events at once at most
-        per_store.pop(next(iter(per_store)))
-    return result
-
-
 # --- the filtered set ----------------------------------------------------------------------
 
-async def matching_ids(store: Store, event: Event, query: RegistrantsQuery,
-                       now: datetime) -> tuple[list[int], dict[int, Attendance] | None]:
+async def matching_ids(store: Store, snapshots: AttendanceSnapshots, event: Event,
+                       query: RegistrantsQuery, now: datetime
+                       ) -> tuple[list[int], dict[int, Attendance] | None]:
     """Every registration the query selects, in its order, and the whole event's
-    attendance when the query needed it (None otherwise)."""
+    attendance when the query needed it (None otherwise). The minutes order is (minutes,
+    id), reversed for "desc": ties stay in id order in the same direction."""
     where = query.filters()
     descending = query.order == "desc"
     if query.attended is None and query.sort != "minutes":
         return await store.registrants.ids(event.id, where, query.sort, descending), None
-    seen = await event_attendance(store, event, now)
-    ids = await store.registrants.ids(event.id, where,
-                                      "id" if query.sort == "minutes" else query.sort,
-                                      descending)
-    if query.attended is not None:
-        wanted = query.attended == "yes"
-        ids = [i for i in ids if seen.get(i, NOBODY).attended is wanted]
-    if query.sort == "minutes":
-        # Stable on the id order the SQL gave (same direction): ties stay in id order.
-        ids.sort(key=lambda i: seen.get(i, NOBODY).minutes, reverse=descending)
-    return ids, seen
+    snapshot = await snapshots.of(store, event, now)
+    seen = snapshot.attendance
+    wanted = None if query.attended is None else query.attended == "yes"
+    if query.sort != "minutes":
+        ids = await store.registrants.ids(event.id, where, query.sort, descending)
+        return [i for i in ids if seen.get(i, NOBODY).attended is wanted], seen
+    if where == RegistrantFilter() and wanted is True:
+        allowed = None  # every registration of the event: no need to ask which
+        without_minutes = snapshot.attended_without_minutes
+    else:
+        ids = await store.registrants.ids(event.id, where, "id", False)
+        allowed = set(ids)
+        without_minutes = [i for i in ids if seen.get(i, NOBODY).minutes == 0
+                           and (wanted is None or seen.get(i, NOBODY).attended is wanted)]
+    with_minutes = [i for i in snapshot.by_minutes
+                    if (allowed is None or i in allowed)
+                    and (wanted is None or seen[i].attended is wanted)]
+    ordered = without_minutes + with_minutes
+    if descending:
+        ordered.reverse()
+    return ordered, seen
 
 
 async def registrants(store: Store, event: Event, ids: list[int], now: datetime,
@@ -159,7 +135,8 @@ async def registrants(store: Store, event: Event, ids: list[int], now: datetime,
                        seen.get(i, NOBODY).minutes) for i in ids if i in rows]
 
 
-async def page(store: Store, event: Event, query: RegistrantsQuery, now: datetime,
+async def page(store: Store, snapshots: AttendanceSnapshots, event: Event,
+               query: RegistrantsQuery, now: datetime,
                size: int = PAGE_SIZE) -> RegistrantsPage:
     """One page of the table. A page past the last shows the last."""
     if query.attended is None and query.sort != "minutes":
@@ -180,7 +157,7 @@ async def page(store: Store, event: Event, query: RegistrantsQuery, now: datetim
         seen = await attendance_service.attendance_of(store, event, [r.id for r in regs], now)
         items = [Registrant(r, seen[r.id].attended, seen[r.id].minutes) for r in regs]
         return RegistrantsPage(items, total, number, pages)
-    ids, everyone = await matching_ids(store, event, query, now)
+    ids, everyone = await matching_ids(store, snapshots, event, query, now)
     total = len(ids)
     pages = max(1, -(-total // size))
     number = min(query.page, pages)

@@ -86,8 +86,8 @@ class RegistrantQueries(Protocol):
     async def ids(self, event_id: int, where: RegistrantFilter, sort: str,
                   descending: bool) -> list[int]: ...
     async def rows(self, ids: Sequence[int]) -> list[Row]: ...
-    async def log_position(self) -> int:
-        """The event log's last id (MAX(id), 0 when empty)."""
+    async def log_position(self, event_id: int) -> int:
+        """The id of the event's last entry in the event log (0 when it has none)."""
         ...
     async def insert_broadcast(self, *, event_id: int, organizer_id: int | None,
                                form_key: str, subject: str, body: str, audience: str,

@@ -91,7 +91,7 @@ async def _render_table(request: web.Request, event: Event, query: RegistrantsQu
                         notice: str | None = None, notice_kind: str = "ok",
                         dropped: bool = False, status: int = 200) -> web.Response:
     res = resources(request)
-    result = await listing.page(res.store, event, query, res.now())
+    result = await listing.page(res.store, res.attendance, event, query, res.now())
     counts = await res.store.registrations.counts(event.id)
     ctx = _table_context(request, event, query)
     ctx.update(result=result, counts=counts, notice=notice, notice_kind=notice_kind,
@@ -111,10 +111,12 @@ async def export(request: web.Request) -> web.Response:
     wanted = request.query.get("format")
     res = resources(request)
     if wanted == "csv":
-        body = await exports.to_csv(res.store, event, query, res.now(), lang(request))
+        body = await exports.to_csv(res.store, res.attendance, event, query, res.now(),
+                                    lang(request))
         ctype, charset = "text/csv", "utf-8"
     elif wanted == "xlsx":
-        body = await exports.to_xlsx(res.store, event, query, res.now(), lang(request))
+        body = await exports.to_xlsx(res.store, res.attendance, event, query, res.now(),
+                                     lang(request))
         ctype, charset = XLSX_TYPE, None
     else:
         raise web.HTTPNotFound()
@@ -205,7 +207,8 @@ async def _message_context(request: web.Request, event: Event,
     chosen = broadcast.audience(query)
     total = 0
     if chosen.status in broadcast.AUDIENCE_STATUSES:
-        ids, _seen = await listing.matching_ids(res.store, event, chosen, res.now())
+        ids, _seen = await listing.matching_ids(res.store, res.attendance, event, chosen,
+                                                   res.now())
         total = len(ids)
     ctx = _table_context(request, event, query)
     ctx.update(audience=chosen, recipients=total,
@@ -240,8 +243,8 @@ async def send_message(request: web.Request) -> web.Response:
         ctx["errors"] = field_errors(exc, _)
         return render(request, "admin/message.html", ctx, 422)
     res = resources(request)
-    sent = await broadcast.send(res.store, res.now(), event, organizer.id, data, query,
-                                mail_domain(res.settings))
+    sent = await broadcast.send(res.store, res.attendance, res.now(), event, organizer.id,
+                                data, query, mail_domain(res.settings))
     res.nudge()
     ctx = await _message_context(request, event, query)
     ctx.update(form={"subject": "", "body": ""}, errors={}, outcome=sent)

@@ -102,11 +102,13 @@ class RegistrantQueries:
                 chunk)
         return out
 
-    async def log_position(self) -> int:
-        """The event log's last entry: every attendance change but a heartbeat's
-        extension appends one, so a whole-event attendance computed at one position stays
-        right until the next (webinar.registrations.listing caches it by this)."""
-        return int(await self._conn.fetchval("SELECT COALESCE(MAX(id), 0) FROM event_log"))
+    async def log_position(self, event_id: int) -> int:
+        """The event's last entry in the event log: every attendance change but a
+        heartbeat's extension appends one with the event's id, so a whole-event attendance
+        computed at one position stays right until the next (webinar.attendance.snapshots
+        keeps it by this). One step down the index event_log_by_event (0012)."""
+        return int(await self._conn.fetchval(
+            "SELECT COALESCE(MAX(id), 0) FROM event_log WHERE event_id = ?", (event_id,)))
 
     # --- broadcasts ---------------------------------------------------------------------
 
