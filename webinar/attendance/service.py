@@ -357,14 +357,11 @@ async def _registrations_attendance(store: Store, event: Event, window_start: in
     """Every registration with an interval or a join click, by the one rule; their
     clipped spans added to `counts` when given. Two reads: the intervals in registration
     and start order, and one row per registration that clicked."""
-    rows = await store.attendance.registered_presence(event.id)
+    rows = await store.attendance.registered_presence(event.id)  # times in microseconds
     if rows:
-        owners, start_texts, end_texts, opens = zip(*rows, strict=True)
+        owners, starts, ends, opens = zip(*rows, strict=True)  # ends: the start if open
     else:
-        owners, start_texts, end_texts, opens = (), (), (), ()
-    # Converted here, not by the database: SQLite's strftime costs twice as much CPU.
-    starts = _micros_of(list(start_texts))
-    ends = _micros_of(list(end_texts))  # the start again for an open interval
+        owners, starts, ends, opens = (), (), (), ()
     clicks = dict(await store.attendance.visit_flags(
         event.id, to_db(intervals.from_micros(window_start)),
         to_db(intervals.from_micros(window_end))))

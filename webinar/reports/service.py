@@ -70,13 +70,10 @@ async def build_report(store: Store, event: Event, now: datetime) -> Report:
     rows = await store.registrations.for_report(event.id)
     seen = await attendance_service.event_attendance(store, event, now)
     returning = returning_people(await store.registrations.earlier_attendance(event.id))
-    people = []
-    for row in rows:
-        attendance = seen.registrations.get(row["id"], NOBODY)
-        people.append(Person(status=row["status"], sector=row["sector"],
-                             country=row["country"] or "",
-                             organization=row["organization"] or "",
-                             attended=attendance.attended, minutes=attendance.minutes,
-                             returning=row["id"] in returning))
+    attendance = seen.registrations
+    people = [Person(status, sector, country, organization, came.attended, came.minutes,
+                     registration_id in returning)
+              for registration_id, status, sector, country, organization in rows
+              for came in (attendance.get(registration_id, NOBODY),)]
     walk_ins = sum(1 for attendance in seen.walk_ins.values() if attendance.attended)
     return compute(EventFacts.from_event(event), people, walk_ins, seen.timeline)

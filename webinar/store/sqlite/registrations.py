@@ -186,15 +186,16 @@ class RegistrationQueries:
         )
 
 
-    async def for_report(self, event_id: int) -> list[Row]:
-        """Every registration of the event, all statuses, with only what the report reads
-        (one indexed range read: registrations_by_status starts with event_id)."""
-        return await self._conn.fetchall(
-            "SELECT id, status, sector, country, organization FROM registrations"
-            " WHERE event_id = ? ORDER BY id",
+    async def for_report(self, event_id: int) -> list[tuple]:
+        """Every registration of the event, all statuses, with only what the report reads,
+        as plain tuples (id, status, sector, country or '', organization or '') in id
+        order: one indexed range read (registrations_by_status starts with event_id); no
+        dict a row, at 100,000 rows that costs more than the read."""
+        return await self._conn.fetchall_tuples(
+            "SELECT id, status, sector, COALESCE(country, ''), COALESCE(organization, '')"
+            " FROM registrations WHERE event_id = ? ORDER BY id",
             (event_id,),
         )
-
 
     async def earlier_attendance(self, event_id: int) -> list[Row]:
         """For each confirmed registration of the event, the presence of the same address,
