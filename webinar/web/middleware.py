@@ -83,6 +83,13 @@ async def error_middleware(request: web.Request, handler):
         return _error_response(request, 404, None)
     except Conflict:
         return _error_response(request, 409, None)
+    except ConnectionResetError:
+        # The client went away before its body arrived (a phone losing its signal, a load
+        # generator stopping): nobody is there to answer and nothing went wrong here. Not an
+        # error in the log, and not re-raised, which would make aiohttp log one with the
+        # client's address.
+        log.debug("client gone during %s %s", request.method, _route_of(request))
+        return web.Response(status=400, text="client closed the connection")
     except Exception:
         log.exception("unhandled error on %s %s", request.method, _route_of(request))
         return _error_response(request, 500, None)
