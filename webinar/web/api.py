@@ -15,6 +15,7 @@ from webinar.i18n import N_
 from webinar.links import join_link, manage_link
 from webinar.mail import delivery as deliveries_service
 from webinar.organizers import accounts as organizers_service
+from webinar.organizers import invitations
 from webinar.organizers.accounts import Organizer
 from webinar.registrations import service as registration_service
 from webinar.registrations.fields import RegistrationIn
@@ -169,7 +170,9 @@ async def create_event(request: web.Request) -> web.Response:
     except ValidationError as exc:
         return _invalid(request, exc)
     try:
-        event = await events_service.create(res.store, res.now(), fields, organizer.id)
+        event = await events_service.create(
+            res.store, res.now(), fields, organizer.id,
+            inviter=invitations.inviter_for(res, organizer.id, lang(request)))
     except SlugTaken:
         _ = gettext(request)
         return json_error(409, "slug_taken", _("That address is taken by another event."),
@@ -179,12 +182,15 @@ async def create_event(request: web.Request) -> web.Response:
 
 
 async def patch_event(request: web.Request) -> web.Response:
-    _organizer_, event = await _managed_event(request)
+    organizer, event = await _managed_event(request)
     body = await _json_object(request, ORGANIZER_BODY_LIMIT)
     res = resources(request)
     try:
-        # Merged into the event as stored inside the service's transaction, validated there.
-        updated = await events_service.update(res.store, res.now(), event.id, body)
+        # Merged into the event as stored inside the service's transaction, validated there;
+        # organizer addresses without an account are invited there too, as the pages do.
+        updated = await events_service.update(
+            res.store, res.now(), event.id, body,
+            inviter=invitations.inviter_for(res, organizer.id, lang(request)))
     except ValidationError as exc:
         return _invalid(request, exc)
     except SlugTaken:

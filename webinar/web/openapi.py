@@ -301,6 +301,7 @@ def _document(base_url: str) -> dict:
             }},
             "/api/v1/events": {"post": {
                 "summary": "Create an event",
+                "description": INVITES_NOTE,
                 "security": bearer,
                 "requestBody": {"required": True, "content": _json("EventIn", EVENT_EXAMPLE)},
                 "responses": {"201": {"description": "created", "content": _json("Event")},
@@ -318,6 +319,7 @@ def _document(base_url: str) -> dict:
                 },
                 "patch": {
                     "summary": "Change an event; a new start re-plans reminders and notifies",
+                    "description": INVITES_NOTE,
                     "security": bearer,
                     "requestBody": {"required": True,
                                     "content": _json("EventPatch", EVENT_PATCH_EXAMPLE)},
@@ -445,6 +447,10 @@ def _document(base_url: str) -> dict:
         },
     }
 
+
+INVITES_NOTE = ("Each address in organizer_emails that has no organizer account and no live "
+                "invitation to this event gets one mail with a link to set a password (once, "
+                "7 days), in the request's language, as the organizer pages do.")
 
 def openapi_document(base_url: str) -> dict:
     return copy.deepcopy(_document(base_url))
