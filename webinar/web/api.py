@@ -22,9 +22,15 @@ from webinar.registrations.fields import RegistrationIn
 from webinar.registrations.model import Registration
 from webinar.reports.service import build_report
 from webinar.validation import field_errors
+from webinar.web import report_files
 from webinar.web.keys import RATE_LIMITER
 from webinar.web.openapi import openapi_document
-from webinar.web.queries import AttendanceImportQuery, DeliveriesQuery, RegistrationsQuery
+from webinar.web.queries import (
+    AttendanceImportQuery,
+    DeliveriesQuery,
+    RegistrationsQuery,
+    ReportQuery,
+)
 from webinar.web.responses import (
     PUBLIC_BODY_LIMIT,
     gettext,
@@ -335,8 +341,15 @@ async def import_attendance(request: web.Request) -> web.Response:
 
 async def get_report(request: web.Request) -> web.Response:
     """The attendance report (live during the event, final after it), as the contract's
-    JSON; the sector labels come in both languages."""
+    JSON (the sector labels in both languages), or with `?format=csv|xlsx` as that file in
+    the request's language, as the organizer page's downloads."""
     _organizer_, event = await _managed_event(request)
+    try:
+        query = ReportQuery.model_validate(_query(request))
+    except ValidationError as exc:
+        return _invalid(request, exc)
     res = resources(request)
     report = await build_report(res.store, event, res.now())
+    if query.format != "json":
+        return report_files.download(report, query.format, lang(request))
     return json_response(report.to_json())

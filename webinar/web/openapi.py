@@ -9,7 +9,13 @@ from pydantic import BaseModel
 
 from webinar.events.fields import SLUG, EventFields
 from webinar.registrations.fields import RegistrationIn
-from webinar.web.queries import AttendanceImportQuery, DeliveriesQuery, RegistrationsQuery
+from webinar.web import report_files
+from webinar.web.queries import (
+    AttendanceImportQuery,
+    DeliveriesQuery,
+    RegistrationsQuery,
+    ReportQuery,
+)
 
 # Durations as webinar.events.durations reads them: 30s, 10m, 1h, 1d, 1h30m.
 DURATION = r"^(?:\d+[dhms])+$"
@@ -376,12 +382,21 @@ def _document(base_url: str) -> dict:
                 "get": {
                     "summary": "The attendance report: totals, by sector, countries, "
                                "organizations, minute by minute",
+                    "description": ("format=csv or format=xlsx: the report as that file "
+                                    "(sheet names, headers and sector labels in the "
+                                    "request's language: ?lang=, the language cookie or "
+                                    "Accept-Language)."),
                     "security": bearer,
+                    "parameters": _query_parameters(ReportQuery),
                     "responses": {
                         "200": {"description": "the report as of now",
-                                "content": _json("Report")},
+                                "content": {**_json("Report"),
+                                            "text/csv": {"schema": {"type": "string"}},
+                                            report_files.XLSX_TYPE: {"schema": {
+                                                "type": "string", "format": "binary"}}}},
                         "401": _error("no valid token"),
-                        "403": _error("not an organizer of this event"), **COMMON_ERRORS},
+                        "403": _error("not an organizer of this event"),
+                        "422": _error("unknown format"), **COMMON_ERRORS},
                 },
             },
             "/api/v1/events/{slug}/followups": {
