@@ -5,6 +5,7 @@ link works; nothing for an address with an account or for a removed one)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from tests.conftest import (
@@ -16,6 +17,7 @@ from tests.conftest import (
     resources_of,
     run_scheduler,
 )
+from webinar.app import create_app
 from webinar.organizers import accounts
 
 LINK = re.compile(r"http://testserver(/admin/invite/[A-Za-z0-9_-]+)")
@@ -105,3 +107,21 @@ async def test_api_invitation_is_in_the_request_language(mail_client, smtp):
     assert inbox.messages[0]["Content-Language"] == "en"
     assert "You are invited to organize" in str(inbox.messages[0]["Subject"])
 
+
+
+async def test_two_apps_adding_the_same_address_at_once_invite_it_once(
+        aiohttp_client, client, settings, clock):
+    """The check and the invitation are in the transaction that saves the event (which
+    locks its row): two processes saving at once plan one invitation, not two."""
+    token = await organizer_token(client)
+    await create_event(client, token)
+    other = await aiohttp_client(create_app(settings, clock=clock))
+    body = {"organizer_emails": ["org@example.org", "co@example.org"]}
+    auth = {"Authorization": f"Bearer {token}"}
+    first, second = await asyncio.gather(
+        client.patch("/api/v1/events/foro-digital", json=body, headers=auth),
+        other.patch("/api/v1/events/foro-digital", json={**body, "capacity": 40},
+                    headers=auth))
+    assert (first.status, second.status) == (200, 200)
+    assert len(db_rows(client, "SELECT id FROM invitations")) == 1
+    assert len(db_rows(client, "SELECT id FROM deliveries WHERE kind = 'invitation'")) == 1
