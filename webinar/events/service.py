@@ -12,9 +12,11 @@ from webinar.errors import EventNotFound, SlugTaken, WrongStatus
 from webinar.events.durations import parse_duration
 from webinar.events.fields import EventFields
 from webinar.events.model import STATUS_LABELS, Event
+from webinar.organizers import invitations
+from webinar.organizers.invitations import Inviter
 from webinar.outbox import log as outbox
 from webinar.registrations.waitlist import fill_free_seats
-from webinar.store.interface import Row, Store
+from webinar.store.interface import Row, Store, Transaction
 
 __all__ = ["STATUS_LABELS", "EventNotFound", "SlugTaken", "WrongStatus"]
 
@@ -56,13 +58,19 @@ async def get_by_id(store: Store, event_id: int) -> Event:
 
 
 async def create(store: Store, now: datetime, fields: EventFields,
-                 organizer_id: int | None) -> Event:
+                 organizer_id: int | None, *, inviter: Inviter | None = None) -> Event:
+    """Store a new event (SlugTaken when the slug is in use). With an `inviter` (the
+    organizer pages and the API pass one), its organizer addresses without an account are
+    invited in the same transaction (webinar.organizers.invitations.plan)."""
     async with store.transaction() as tx:
         if await tx.events.slug_taken(fields.slug):
             raise SlugTaken(fields.slug)
         row = await tx.events.insert(_columns(fields), organizer_id, to_db(now))
         await outbox.append(tx, outbox.EVENT_CREATED, at=now, event_id=row["id"])
-    return Event.from_row(row)
+        event = Event.from_row(row)
+        if inviter is not None:
+            await invitations.plan(tx, now, inviter, event)
+    return event
 
 
 # The column each create-body field is stored in, where the names differ.
@@ -70,7 +78,8 @@ _COLUMN_OF = {"report_delay": "report_delay_seconds"}
 
 
 async def update(store: Store, now: datetime, event_id: int, changes: Mapping[str, Any], *,
-                 only_if_status: tuple[str, ...] | None = None) -> Event:
+                 only_if_status: tuple[str, ...] | None = None,
+                 inviter: Inviter | None = None) -> Event:
     """Apply the fields `changes` names (a PATCH body) to the event as it is inside the
     write transaction: merged into the stored fields and validated there, so two organizers
     changing different fields at once both keep theirs. Raises pydantic's ValidationError
@@ -79,39 +88,50 @@ async def update(store: Store, now: datetime, event_id: int, changes: Mapping[st
     Moving the start or the end raises the iCalendar SEQUENCE and logs event.rescheduled
     (registrants get an update and their reminders are re-planned); a larger capacity
     promotes from the waitlist. With `only_if_status`, raises WrongStatus (nothing written)
-    unless the stored status is one of those."""
+    unless the stored status is one of those. With an `inviter`, the event's organizer
+    addresses without an account and without a live invitation are invited in the same
+    transaction, whether or not this save changed anything (see invitations.plan)."""
     async with store.transaction() as tx:
-        stored = await tx.events.for_update(event_id)
-        if stored is None:
-            raise EventNotFound(str(event_id))
-        if only_if_status is not None and stored["status"] not in only_if_status:
-            raise WrongStatus(stored["status"])
-        # Unknown keys fail too: EventFields forbids extra fields.
-        fields = EventFields.model_validate({**Event.from_row(stored).fields(), **changes})
-        new = _columns(fields)
-        named = {_COLUMN_OF.get(key, key) for key in changes}
-        changed = {k: new[k] for k in sorted(named) if stored[k] != new[k]}
-        if not changed:
-            return Event.from_row(stored)
-        moved = "starts_at" in changed or "ends_at" in changed
-        if "slug" in changed and await tx.events.slug_taken(fields.slug):
-            raise SlugTaken(fields.slug)
-        if moved:
-            changed["sequence"] = stored["sequence"] + 1
-        row = await tx.events.update(event_id, changed, to_db(now))
-        updated = Event.from_row(row)
-        await outbox.append(tx, outbox.EVENT_UPDATED, at=now, event_id=event_id,
-                              payload={"changed": sorted(changed)})
-        if moved or "reminders" in changed:
-            await outbox.append(
-                tx, outbox.EVENT_RESCHEDULED, at=now, event_id=event_id,
-                payload={"sequence": updated.sequence, "moved": moved,
-                         "previous_starts_at": stored["starts_at"]},
-            )
-        if "status" in changed and updated.status == "cancelled":
-            await outbox.append(tx, outbox.EVENT_CANCELLED, at=now, event_id=event_id)
-        if updated.status == "published":
-            await fill_free_seats(tx, updated, now)
+        updated = await _update(tx, now, event_id, changes, only_if_status)
+        if inviter is not None:
+            await invitations.plan(tx, now, inviter, updated)
+    return updated
+
+
+async def _update(tx: Transaction, now: datetime, event_id: int, changes: Mapping[str, Any],
+                  only_if_status: tuple[str, ...] | None) -> Event:
+    """`update` inside its transaction."""
+    stored = await tx.events.for_update(event_id)
+    if stored is None:
+        raise EventNotFound(str(event_id))
+    if only_if_status is not None and stored["status"] not in only_if_status:
+        raise WrongStatus(stored["status"])
+    # Unknown keys fail too: EventFields forbids extra fields.
+    fields = EventFields.model_validate({**Event.from_row(stored).fields(), **changes})
+    new = _columns(fields)
+    named = {_COLUMN_OF.get(key, key) for key in changes}
+    changed = {k: new[k] for k in sorted(named) if stored[k] != new[k]}
+    if not changed:
+        return Event.from_row(stored)
+    moved = "starts_at" in changed or "ends_at" in changed
+    if "slug" in changed and await tx.events.slug_taken(fields.slug):
+        raise SlugTaken(fields.slug)
+    if moved:
+        changed["sequence"] = stored["sequence"] + 1
+    row = await tx.events.update(event_id, changed, to_db(now))
+    updated = Event.from_row(row)
+    await outbox.append(tx, outbox.EVENT_UPDATED, at=now, event_id=event_id,
+                        payload={"changed": sorted(changed)})
+    if moved or "reminders" in changed:
+        await outbox.append(
+            tx, outbox.EVENT_RESCHEDULED, at=now, event_id=event_id,
+            payload={"sequence": updated.sequence, "moved": moved,
+                     "previous_starts_at": stored["starts_at"]},
+        )
+    if "status" in changed and updated.status == "cancelled":
+        await outbox.append(tx, outbox.EVENT_CANCELLED, at=now, event_id=event_id)
+    if updated.status == "published":
+        await fill_free_seats(tx, updated, now)
     return updated
 
 

@@ -15,16 +15,18 @@ import base64
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from webinar.clock import from_db, to_db
 from webinar.events.model import Event
 from webinar.i18n import N_, format_when, translations
+from webinar.links import mail_domain
 from webinar.mail.compose import Mail, compose
 from webinar.mail.planner import message_id
 from webinar.organizers.accounts import Organizer, hash_password
 from webinar.runtime import Resources
-from webinar.store.interface import Row, Store
+from webinar.store.interface import Row, Store, Transaction
 
 KIND = "invitation"
 LIFETIME = timedelta(days=7)
@@ -53,31 +55,60 @@ def link(res: Resources, invitation: Row) -> str:
     return f"{res.settings.base_url}/admin/invite/{token_for(secret, invitation['nonce'])}"
 
 
+@dataclass
+class Inviter:
+    """Who is saving an event, for the invitations that saving sends: the deployment's
+    secret (the links), the mail domain (Message-IDs), the organizer saving (invited_by)
+    and the language of the mail (the saving request's). The event service fills
+    `invited` with the addresses invited by the save it was given to."""
+
+    secret: str
+    domain: str
+    invited_by: int | None
+    language: str
+    invited: list[str] = field(default_factory=list)
+
+
+def inviter_for(res: Resources, organizer_id: int | None, language: str) -> Inviter:
+    """The Inviter of a save by this organizer, in this language, on this deployment."""
+    return Inviter(res.settings.ensure_secret_key(), mail_domain(res.settings), organizer_id,
+                   language)
+
+
+async def plan(tx: Transaction, now: datetime, inviter: Inviter, event: Event) -> list[str]:
+    """Inside the transaction that stores the event: invite each of its organizer addresses
+    that has no account and no live invitation to this event; returns the addresses invited
+    now (also appended to inviter.invited). Driven by the state, not by what an edit
+    changed: saving the event again re-invites an address whose invitation expired, never
+    one twice while its link still works, and a removed address is simply not looked at."""
+    invited = []
+    for email in event.organizer_emails:
+        if await tx.organizers.by_email(email) is not None:
+            continue
+        if await tx.invitations.live_for(event.id, email, to_db(now)) is not None:
+            continue
+        nonce = secrets.token_urlsafe(24)
+        row = await tx.invitations.insert(
+            event_id=event.id, email=email,
+            token_hash=digest(token_for(inviter.secret, nonce)), nonce=nonce,
+            language=inviter.language, invited_by=inviter.invited_by, now=to_db(now),
+            expires=to_db(now + LIFETIME))
+        key = f"{KIND}:{row['id']}"
+        await tx.deliveries.plan(key=key, kind=KIND, event_id=event.id,
+                                 registration_id=None, recipient=email, due_at=to_db(now),
+                                 message_id=message_id(key, inviter.domain), now=to_db(now),
+                                 detail=str(row["id"]))
+        invited.append(email)
+    inviter.invited.extend(invited)
+    return invited
+
+
 async def invite_missing(store: Store, now: datetime, secret: str, domain: str, event: Event,
                          invited_by: int | None, language: str) -> list[str]:
-    """Invite each of the event's organizer addresses that has no account and no live
-    invitation to this event; returns the addresses invited now. Driven by the state, not
-    by what an edit changed: saving the event again re-invites an address whose
-    invitation expired, and never one twice while its link still works."""
-    invited = []
+    """`plan` in a transaction of its own, for an event already stored (saving an event
+    through webinar.events.service with an Inviter does this in the saving transaction)."""
     async with store.transaction() as tx:
-        for email in event.organizer_emails:
-            if await tx.organizers.by_email(email) is not None:
-                continue
-            if await tx.invitations.live_for(event.id, email, to_db(now)) is not None:
-                continue
-            nonce = secrets.token_urlsafe(24)
-            row = await tx.invitations.insert(
-                event_id=event.id, email=email, token_hash=digest(token_for(secret, nonce)),
-                nonce=nonce, language=language, invited_by=invited_by, now=to_db(now),
-                expires=to_db(now + LIFETIME))
-            key = f"{KIND}:{row['id']}"
-            await tx.deliveries.plan(key=key, kind=KIND, event_id=event.id,
-                                     registration_id=None, recipient=email, due_at=to_db(now),
-                                     message_id=message_id(key, domain), now=to_db(now),
-                                     detail=str(row["id"]))
-            invited.append(email)
-    return invited
+        return await plan(tx, now, Inviter(secret, domain, invited_by, language), event)
 
 
 async def for_delivery(store: Store, row: Row, now: datetime) -> tuple[Row | None, str | None]:

@@ -17,8 +17,9 @@ from webinar.i18n import format_short
 from webinar.mail import delivery as deliveries_service
 from webinar.organizers import accounts as organizers_service
 from webinar.organizers.accounts import SESSION_LIFETIME, Organizer
-from webinar.reports import render_csv, render_html, render_xlsx
+from webinar.reports import render_html
 from webinar.reports.service import build_report
+from webinar.web import report_files
 from webinar.web.keys import CSRF, LOGIN_THROTTLE
 from webinar.web.queries import AttendanceImportQuery
 from webinar.web.responses import gettext, lang, read_form, read_multipart, render, resources
@@ -163,7 +164,7 @@ async def event_page(request: web.Request) -> web.Response:
     })
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TYPE = report_files.XLSX_TYPE  # the registrants' export uses it too
 
 
 async def report_page(request: web.Request) -> web.Response:
@@ -176,15 +177,8 @@ async def report_page(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     language = lang(request)
     report = await build_report(res.store, event, res.now())
-    if wanted == "csv":
-        return web.Response(
-            body=render_csv(report, language).encode("utf-8-sig"),
-            content_type="text/csv", charset="utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{event.slug}-report.csv"'})
-    if wanted == "xlsx":
-        return web.Response(
-            body=render_xlsx(report, language), content_type=XLSX_TYPE,
-            headers={"Content-Disposition": f'attachment; filename="{event.slug}-report.xlsx"'})
+    if wanted in report_files.FORMATS:
+        return report_files.download(report, wanted, language)
     _ = gettext(request)
     url = request.app.router["admin_report"].url_for(slug=event.slug)
     links = [(str(request.app.router["admin_event"].url_for(slug=event.slug)),

@@ -19,10 +19,8 @@ from webinar.events import service as events_service
 from webinar.events.fields import EventFields
 from webinar.events.model import Event
 from webinar.i18n import N_, format_short, utc_offset_label
-from webinar.links import mail_domain
 from webinar.organizers import accounts as organizers_service
 from webinar.organizers import invitations
-from webinar.organizers.accounts import Organizer
 from webinar.validation import field_errors
 from webinar.web import admin, event_form
 from webinar.web.keys import CSRF
@@ -113,16 +111,6 @@ def _slug_taken(request: web.Request) -> dict[str, str]:
             "slug": _("That address is taken by another event.")}
 
 
-async def _invite(request: web.Request, event: Event, organizer: Organizer) -> int:
-    res = resources(request)
-    invited = await invitations.invite_missing(
-        res.store, res.now(), res.settings.ensure_secret_key(), mail_domain(res.settings),
-        event, organizer.id, lang(request))
-    if invited:
-        res.nudge()
-    return len(invited)
-
-
 def _to_edit(request: web.Request, event: Event, **query: str | int) -> web.HTTPSeeOther:
     url = request.app.router["admin_edit_event"].url_for(slug=event.slug)
     return web.HTTPSeeOther(url.with_query({k: str(v) for k, v in query.items()}))
@@ -141,14 +129,15 @@ async def create_event(request: web.Request) -> web.Response:
     except ValidationError as exc:
         return _form_page(request, form=form, errors=_invalid(request, exc), event=None,
                           status=422)
+    inviter = invitations.inviter_for(res, organizer.id, lang(request))
     try:
-        event = await events_service.create(res.store, res.now(), fields, organizer.id)
+        event = await events_service.create(res.store, res.now(), fields, organizer.id,
+                                            inviter=inviter)
     except SlugTaken:
         return _form_page(request, form=form, errors=_slug_taken(request), event=None,
                           status=409)
     res.nudge()
-    invited = await _invite(request, event, organizer)
-    raise _to_edit(request, event, done="created", invited=invited)
+    raise _to_edit(request, event, done="created", invited=len(inviter.invited))
 
 
 NOTICES = {
@@ -190,8 +179,10 @@ async def save_event(request: web.Request) -> web.Response:
     # Every field of the form, PATCH-style: the service merges them into the event as
     # stored and records only what differs (a moved start re-plans and tells registrants).
     changes = event_form.to_body(form, res.settings.timezone, with_status=False)
+    inviter = invitations.inviter_for(res, organizer.id, lang(request))
     try:
-        updated = await events_service.update(res.store, res.now(), event.id, changes)
+        updated = await events_service.update(res.store, res.now(), event.id, changes,
+                                              inviter=inviter)
     except ValidationError as exc:
         return _form_page(request, form=form, errors=_invalid(request, exc), event=event,
                           status=422)
@@ -199,8 +190,7 @@ async def save_event(request: web.Request) -> web.Response:
         return _form_page(request, form=form, errors=_slug_taken(request), event=event,
                           status=409)
     res.nudge()
-    invited = await _invite(request, updated, organizer)
-    raise _to_edit(request, updated, done="saved", invited=invited)
+    raise _to_edit(request, updated, done="saved", invited=len(inviter.invited))
 
 
 async def duplicate_event(request: web.Request) -> web.Response:

@@ -15,15 +15,22 @@ from webinar.i18n import N_
 from webinar.links import join_link, manage_link
 from webinar.mail import delivery as deliveries_service
 from webinar.organizers import accounts as organizers_service
+from webinar.organizers import invitations
 from webinar.organizers.accounts import Organizer
 from webinar.registrations import service as registration_service
 from webinar.registrations.fields import RegistrationIn
 from webinar.registrations.model import Registration
 from webinar.reports.service import build_report
 from webinar.validation import field_errors
+from webinar.web import report_files
 from webinar.web.keys import RATE_LIMITER
 from webinar.web.openapi import openapi_document
-from webinar.web.queries import AttendanceImportQuery, DeliveriesQuery, RegistrationsQuery
+from webinar.web.queries import (
+    AttendanceImportQuery,
+    DeliveriesQuery,
+    RegistrationsQuery,
+    ReportQuery,
+)
 from webinar.web.responses import (
     PUBLIC_BODY_LIMIT,
     gettext,
@@ -169,7 +176,9 @@ async def create_event(request: web.Request) -> web.Response:
     except ValidationError as exc:
         return _invalid(request, exc)
     try:
-        event = await events_service.create(res.store, res.now(), fields, organizer.id)
+        event = await events_service.create(
+            res.store, res.now(), fields, organizer.id,
+            inviter=invitations.inviter_for(res, organizer.id, lang(request)))
     except SlugTaken:
         _ = gettext(request)
         return json_error(409, "slug_taken", _("That address is taken by another event."),
@@ -179,12 +188,15 @@ async def create_event(request: web.Request) -> web.Response:
 
 
 async def patch_event(request: web.Request) -> web.Response:
-    _organizer_, event = await _managed_event(request)
+    organizer, event = await _managed_event(request)
     body = await _json_object(request, ORGANIZER_BODY_LIMIT)
     res = resources(request)
     try:
-        # Merged into the event as stored inside the service's transaction, validated there.
-        updated = await events_service.update(res.store, res.now(), event.id, body)
+        # Merged into the event as stored inside the service's transaction, validated there;
+        # organizer addresses without an account are invited there too, as the pages do.
+        updated = await events_service.update(
+            res.store, res.now(), event.id, body,
+            inviter=invitations.inviter_for(res, organizer.id, lang(request)))
     except ValidationError as exc:
         return _invalid(request, exc)
     except SlugTaken:
@@ -329,8 +341,15 @@ async def import_attendance(request: web.Request) -> web.Response:
 
 async def get_report(request: web.Request) -> web.Response:
     """The attendance report (live during the event, final after it), as the contract's
-    JSON; the sector labels come in both languages."""
+    JSON (the sector labels in both languages), or with `?format=csv|xlsx` as that file in
+    the request's language, as the organizer page's downloads."""
     _organizer_, event = await _managed_event(request)
+    try:
+        query = ReportQuery.model_validate(_query(request))
+    except ValidationError as exc:
+        return _invalid(request, exc)
     res = resources(request)
     report = await build_report(res.store, event, res.now())
+    if query.format != "json":
+        return report_files.download(report, query.format, lang(request))
     return json_response(report.to_json())

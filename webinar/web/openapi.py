@@ -9,7 +9,13 @@ from pydantic import BaseModel
 
 from webinar.events.fields import SLUG, EventFields
 from webinar.registrations.fields import RegistrationIn
-from webinar.web.queries import AttendanceImportQuery, DeliveriesQuery, RegistrationsQuery
+from webinar.web import report_files
+from webinar.web.queries import (
+    AttendanceImportQuery,
+    DeliveriesQuery,
+    RegistrationsQuery,
+    ReportQuery,
+)
 
 # Durations as webinar.events.durations reads them: 30s, 10m, 1h, 1d, 1h30m.
 DURATION = r"^(?:\d+[dhms])+$"
@@ -301,6 +307,7 @@ def _document(base_url: str) -> dict:
             }},
             "/api/v1/events": {"post": {
                 "summary": "Create an event",
+                "description": INVITES_NOTE,
                 "security": bearer,
                 "requestBody": {"required": True, "content": _json("EventIn", EVENT_EXAMPLE)},
                 "responses": {"201": {"description": "created", "content": _json("Event")},
@@ -318,6 +325,7 @@ def _document(base_url: str) -> dict:
                 },
                 "patch": {
                     "summary": "Change an event; a new start re-plans reminders and notifies",
+                    "description": INVITES_NOTE,
                     "security": bearer,
                     "requestBody": {"required": True,
                                     "content": _json("EventPatch", EVENT_PATCH_EXAMPLE)},
@@ -374,12 +382,21 @@ def _document(base_url: str) -> dict:
                 "get": {
                     "summary": "The attendance report: totals, by sector, countries, "
                                "organizations, minute by minute",
+                    "description": ("format=csv or format=xlsx: the report as that file "
+                                    "(sheet names, headers and sector labels in the "
+                                    "request's language: ?lang=, the language cookie or "
+                                    "Accept-Language)."),
                     "security": bearer,
+                    "parameters": _query_parameters(ReportQuery),
                     "responses": {
                         "200": {"description": "the report as of now",
-                                "content": _json("Report")},
+                                "content": {**_json("Report"),
+                                            "text/csv": {"schema": {"type": "string"}},
+                                            report_files.XLSX_TYPE: {"schema": {
+                                                "type": "string", "format": "binary"}}}},
                         "401": _error("no valid token"),
-                        "403": _error("not an organizer of this event"), **COMMON_ERRORS},
+                        "403": _error("not an organizer of this event"),
+                        "422": _error("unknown format"), **COMMON_ERRORS},
                 },
             },
             "/api/v1/events/{slug}/followups": {
@@ -445,6 +462,10 @@ def _document(base_url: str) -> dict:
         },
     }
 
+
+INVITES_NOTE = ("Each address in organizer_emails that has no organizer account and no live "
+                "invitation to this event gets one mail with a link to set a password (once, "
+                "7 days), in the request's language, as the organizer pages do.")
 
 def openapi_document(base_url: str) -> dict:
     return copy.deepcopy(_document(base_url))

@@ -32,3 +32,11 @@ class AttendanceImportQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
     source: Literal["zoom", "teams", "meet"] | None = None
     timezone: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class ReportQuery(BaseModel):
+    """Query of GET /api/v1/events/{slug}/report: the contract's JSON, or the CSV or XLSX
+    file in the request's language."""
+
+    model_config = ConfigDict(extra="ignore")
+    format: Literal["json", "csv", "xlsx"] = "json"
