@@ -138,3 +138,22 @@ async def test_a_single_click_is_not_held_back(client, clock):
         resp = await client.get(f"/j/{_join_token(reg)}", allow_redirects=False)
     assert resp.status == 303
     assert _visits_of(client, _join_token(reg)) == 1
+
+
+async def test_for_join_many_answers_each_token_in_order(client):
+    """The batched read itself, on either store: join tokens, manage tokens (old links),
+    unknown and repeated tokens, one answer each, in the order asked."""
+    regs = await _registrations(client, 2)
+    store = resources_of(client).store
+    manage = [r["manage_link"].rsplit("/", 1)[1] for r in regs]
+    joins = [_join_token(r) for r in regs]
+    asked = [manage[1], joins[0], "nope", joins[0], joins[1]]
+    answers = await store.registrations.for_join_many(asked)
+    got = [None if a is None else (a[0]["join_token"], a[2]) for a in answers]
+    assert got == [(joins[1], True), (joins[0], False), None, (joins[0], False),
+                   (joins[1], False)]
+    single = await store.registrations.for_join(joins[1])
+    assert single is not None
+    assert answers[4] is not None
+    assert dict(answers[4][0]) == dict(single[0])
+    assert dict(answers[4][1]) == dict(single[1])
