@@ -17,6 +17,7 @@ views, the CLI and the scheduler call these functions with the store and the mom
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from webinar.clock import from_db, to_db
 from webinar.events.model import Event
 from webinar.outbox import log as outbox
 from webinar.registrations.model import Registration
-from webinar.store.interface import Row, Store
+from webinar.store.interface import JoinVisit, Row, Store
 
 NOBODY = Attendance(attended=False, minutes=0)
 
@@ -48,17 +49,23 @@ def in_window(event: Event, moment: datetime) -> bool:
 async def record_join(store: Store, now: datetime, event: Event,
                       registration: Registration) -> bool:
     """Record a click on the personal join link: the visit row and its log entry in one
-    transaction. Only a confirmed registration of an event that is not cancelled visits
-    (`joining.records_visit`); returns whether a visit was recorded."""
+    transaction, committed before this returns (`Store.add_join_visit`, which may share
+    that transaction with other clicks of the moment). Only a confirmed registration of an
+    event that is not cancelled visits (`joining.records_visit`); returns whether a visit
+    was recorded."""
     if not joining.records_visit(event, registration):
         return False
-    inside = in_window(event, now)
-    async with store.transaction() as tx:
-        await tx.attendance.insert_visit(event.id, registration.id, to_db(now))
-        await outbox.append(tx, outbox.ATTENDANCE_JOINED, at=now, event_id=event.id,
-                            registration_id=registration.id,
-                            payload={"source": "join", "in_window": inside})
+    at = to_db(now)
+    await store.add_join_visit(JoinVisit(
+        event_id=event.id, registration_id=registration.id, at=at,
+        log_type=outbox.ATTENDANCE_JOINED,
+        log_payload=_JOINED_PAYLOAD[in_window(event, now)]))
     return True
+
+
+# The two log payloads of a join visit, made once.
+_JOINED_PAYLOAD = {inside: json.dumps({"source": "join", "in_window": inside})
+                   for inside in (False, True)}
 
 
 # --- intervals (webhooks, heartbeats, check-ins) -----------------------------------------

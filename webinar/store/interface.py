@@ -16,6 +16,18 @@ from typing import Any, Protocol, runtime_checkable
 Row = Mapping[str, Any]
 
 
+@dataclass(frozen=True)
+class JoinVisit:
+    """A click on a join link, as `Store.add_join_visit` stores it: the visit row and its
+    event-log entry (`log_type`, `log_payload` JSON text)."""
+
+    event_id: int
+    registration_id: int
+    at: str
+    log_type: str
+    log_payload: str
+
+
 
 class EventQueries(Protocol):
     async def insert(self, values: dict, created_by: int | None, now: str) -> Row: ...
@@ -36,7 +48,14 @@ class EventQueries(Protocol):
 class RegistrationQueries(Protocol):
     async def by_email(self, event_id: int, email: str) -> Row | None: ...
     async def by_token(self, token: str) -> Row | None: ...
-    async def for_join(self, token: str) -> tuple[Row, Row, bool] | None: ...
+    async def for_join(self, token: str) -> tuple[Row, Row, bool] | None:
+        """(registration, its event, whether `token` is the manage token), read afresh:
+        the registration's status and the event's times may change at any moment. A store
+        may gather concurrent calls into one read (the SQLite store's reader does)."""
+        ...
+    async def for_join_many(self, tokens: Sequence[str]) -> list[tuple[Row, Row, bool] | None]:
+        """`for_join` of each token, in one read: one answer per token, in order."""
+        ...
     async def by_id(self, registration_id: int) -> Row | None: ...
     async def by_ids(self, ids: list[int]) -> list[Row]: ...
     async def count_confirmed(self, event_id: int) -> int: ...
@@ -161,6 +180,9 @@ class AttendanceQueries(Protocol):
     """Join-link visits and presence intervals (see webinar.attendance.service)."""
 
     async def insert_visit(self, event_id: int, registration_id: int, at: str) -> None: ...
+    async def insert_visits(self, visits: Sequence[JoinVisit]) -> None:
+        """The visit rows (not their log entries), in one statement call."""
+        ...
     async def insert_interval(self, *, key: str, event_id: int, registration_id: int | None,
                               email: str | None, name: str, source: str, started_at: str,
                               ended_at: str | None, now: str) -> int | None:
@@ -236,6 +258,11 @@ class WrapupQueries(Protocol):
 class LogQueries(Protocol):
     async def append(self, type_: str, event_id: int | None, registration_id: int | None,
                      payload: str, created_at: str) -> None: ...
+    async def append_many(self, entries: Sequence[tuple[str, int | None, int | None, str, str]],
+                          ) -> None:
+        """`append` of each (type, event_id, registration_id, payload, created_at), in
+        order, in one statement call."""
+        ...
     async def read_after(self, position: int, limit: int) -> list[Row]: ...
     async def cursor_position(self, name: str) -> int: ...
     async def move_cursor(self, name: str, position: int, at: str) -> None: ...
@@ -300,6 +327,12 @@ class Store(Queries, Protocol):
         without an error (callers acknowledge right after it); a block that raises
         leaves nothing. A store may run several concurrent transactions inside one
         commit (the SQLite store's group commit) as long as each keeps this promise."""
+        ...
+
+    async def add_join_visit(self, visit: JoinVisit) -> None:
+        """Store a join visit and its log entry in one transaction, committed before it
+        returns. Concurrent calls may share one transaction (both stores gather them with
+        `webinar.store.batching.Batcher`); each still returns only after that commit."""
         ...
 
     async def ping(self) -> None: ...

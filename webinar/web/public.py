@@ -293,7 +293,8 @@ async def join(request: web.Request) -> web.Response:
     if decision.enters and event.embed_url:
         return watch.page(request, event, reg)
     if decision.enters and event.join_url:  # decide() never enters without a link
-        raise web.HTTPSeeOther(event.join_url, headers=no_store)
+        # Returned, not raised: the hottest answer skips building an exception.
+        return web.Response(status=303, headers={"Location": event.join_url, **no_store})
     # "Try again" goes to the join token's link, never echoing a (legacy) manage token.
     return render(request, "join.html", {
         "event": event, "state": decision.state, "retry": f"/j/{reg.join_token}",

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import asyncpg
 
+from webinar.store.batching import Batcher, write_join_visits
+from webinar.store.interface import JoinVisit
 from webinar.store.postgres.attendance import AttendanceQueries
 from webinar.store.postgres.connection import PgConn
 from webinar.store.postgres.deliveries import DeliveryQueries
@@ -67,6 +69,9 @@ class PostgresStore(_Queries):
         self._min_size = min_size
         self._max_size = max_size
         self._pool: asyncpg.Pool | None = None
+        # Clicks arriving together: one transaction, so one turn at the log's append lock.
+        self._visits: Batcher[JoinVisit, None] = Batcher(
+            lambda visits: write_join_visits(self, visits))
 
     async def connect(self) -> None:
         try:
@@ -88,6 +93,9 @@ class PostgresStore(_Queries):
     def _require_pool(self) -> asyncpg.Pool:
         assert self._pool is not None, "database not connected"
         return self._pool
+
+    async def add_join_visit(self, visit: JoinVisit) -> None:
+        await self._visits(visit)
 
     async def ping(self) -> None:
         await self._require_pool().fetchval("SELECT 1")

@@ -19,6 +19,8 @@ sees the first's move), and a move never takes a cursor backwards (GREATEST)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from webinar.store.sqlite import log
 from webinar.store.statements import Statements
 
@@ -36,6 +38,11 @@ class LogQueries(log.LogQueries):
                      payload: str, created_at: str) -> None:
         await self._conn.execute("SELECT pg_advisory_xact_lock(?)", (APPEND_LOCK,))
         await super().append(type_, event_id, registration_id, payload, created_at)
+
+    async def append_many(self, entries: Sequence[tuple[str, int | None, int | None, str, str]],
+                          ) -> None:
+        await self._conn.execute("SELECT pg_advisory_xact_lock(?)", (APPEND_LOCK,))
+        await super().append_many(entries)
 
     async def cursor_position(self, name: str) -> int:
         """Inside a transaction: the cursor, locked until the transaction ends (another

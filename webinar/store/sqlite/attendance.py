@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from webinar.store.interface import Row
+from collections.abc import Sequence
+
+from webinar.store.interface import JoinVisit, Row
 from webinar.store.statements import Statements
 
 
@@ -16,6 +18,12 @@ class AttendanceQueries:
         await self._conn.execute(
             "INSERT INTO join_visits (event_id, registration_id, at) VALUES (?, ?, ?)",
             (event_id, registration_id, at),
+        )
+
+    async def insert_visits(self, visits: Sequence[JoinVisit]) -> None:
+        await self._conn.executemany(
+            "INSERT INTO join_visits (event_id, registration_id, at) VALUES (?, ?, ?)",
+            [(v.event_id, v.registration_id, v.at) for v in visits],
         )
 
     async def insert_interval(self, *, key: str, event_id: int, registration_id: int | None,

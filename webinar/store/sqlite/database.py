@@ -25,6 +25,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from webinar.store.batching import Batcher, write_join_visits
+from webinar.store.interface import JoinVisit, Row
 from webinar.store.sqlite.attendance import AttendanceQueries
 from webinar.store.sqlite.connection import Conn, _open
 from webinar.store.sqlite.deliveries import DeliveryQueries
@@ -60,6 +62,20 @@ class _Queries:
         self.registrants = RegistrantQueries(conn)
 
 
+class _ReaderRegistrations(RegistrationQueries):
+    """The reader's registration queries: concurrent join-link reads share one statement
+    (each a thread hand-off otherwise, the bulk of a join click's cost). Nothing is kept
+    between batches: each click reads the registration and its event as committed now."""
+
+    def __init__(self, conn: Conn):
+        super().__init__(conn)
+        self._join_reads: Batcher[str, tuple[Row, Row, bool] | None] = Batcher(
+            self.for_join_many)
+
+    async def for_join(self, token: str) -> tuple[Row, Row, bool] | None:
+        return await self._join_reads(token)
+
+
 class SqliteTransaction(_Queries):
     """The queries inside one write transaction."""
 
@@ -77,6 +93,8 @@ class SqliteStore(_Queries):
         self._group_size = 0
         self.commits = 0  # COMMITs of write transactions (groups) so far
         self._tasks: set[asyncio.Task[None]] = set()
+        self._visits: Batcher[JoinVisit, None] = Batcher(
+            lambda visits: write_join_visits(self, visits))
 
     async def connect(self) -> None:
         # aiosqlite logs every statement with its parameters at DEBUG: personal data.
@@ -85,12 +103,18 @@ class SqliteStore(_Queries):
         self._writer = await _open(self.path)
         self._reader = await _open(self.path)
         super().__init__(Conn(self._reader))
+        self.registrations = _ReaderRegistrations(Conn(self._reader))
 
     async def close(self) -> None:
         for conn in (self._reader, self._writer):
             if conn is not None:
                 await conn.close()
         self._reader = self._writer = None
+
+    async def add_join_visit(self, visit: JoinVisit) -> None:
+        """Join visits arriving together share one member of the group commit (one
+        INSERT of the visits, one of their log entries); each returns after its COMMIT."""
+        await self._visits(visit)
 
     async def ping(self) -> None:
         assert self._reader is not None, "database not connected"

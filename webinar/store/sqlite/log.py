@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from webinar.store.interface import Row
 from webinar.store.statements import Statements
 
@@ -18,6 +20,14 @@ class LogQueries:
             "INSERT INTO event_log (type, event_id, registration_id, payload, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
             (type_, event_id, registration_id, payload, created_at),
+        )
+
+    async def append_many(self, entries: Sequence[tuple[str, int | None, int | None, str, str]],
+                          ) -> None:
+        await self._conn.executemany(
+            "INSERT INTO event_log (type, event_id, registration_id, payload, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            entries,
         )
 
     async def read_after(self, position: int, limit: int) -> list[Row]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from webinar.store.interface import Row
 from webinar.store.statements import Statements
 
@@ -42,6 +44,34 @@ class RegistrationQueries:
         event.pop("by_manage_token")
         registration = {k[4:]: v for k, v in row.items() if k.startswith("reg_")}
         return registration, event, bool(row["by_manage_token"])
+
+    async def for_join_many(self, tokens: Sequence[str]) -> list[tuple[Row, Row, bool] | None]:
+        """`for_join` of each token in one statement (a batch of concurrent join clicks):
+        the rows whose join token is one of them, then those whose manage token is."""
+        regs = ", ".join(f"r.{c} AS reg_{c}" for c in _JOIN_COLUMNS)
+        marks = ", ".join("?" for _ in tokens)
+        rows = await self._conn.fetchall(
+            f"SELECT e.*, {regs}, 0 AS by_manage_token, r.join_token AS matched_token"  # noqa: S608
+            " FROM registrations r JOIN events e ON e.id = r.event_id"
+            f" WHERE r.join_token IN ({marks})"
+            f" UNION ALL SELECT e.*, {regs}, 1 AS by_manage_token, r.token AS matched_token"
+            " FROM registrations r JOIN events e ON e.id = r.event_id"
+            f" WHERE r.token IN ({marks})",
+            (*tokens, *tokens))
+        found: dict[str, tuple[Row, Row, bool]] = {}
+        events: dict[int, Row] = {}  # one dict per event: its columns are the same each row
+        reg_keys = [(f"reg_{c}", c) for c in _JOIN_COLUMNS]
+        for row in rows:
+            token, by_manage = row["matched_token"], bool(row["by_manage_token"])
+            if token in found and not found[token][2]:
+                continue  # the join token wins a tie
+            event = events.get(row["reg_event_id"])
+            if event is None:
+                event = events[row["reg_event_id"]] = {
+                    k: v for k, v in row.items() if not k.startswith("reg_")
+                    and k not in ("by_manage_token", "matched_token")}
+            found[token] = ({c: row[k] for k, c in reg_keys}, event, by_manage)
+        return [found.get(token) for token in tokens]
 
 
     async def by_id(self, registration_id: int) -> Row | None:
