@@ -1,4 +1,5 @@
-"""The scheduler's jobs, embedded in the web process or run on their own."""
+"""The scheduler's jobs: in `webinar serve`'s child process (scheduler/process.py), in
+`webinar scheduler`, or embedded in the web app's process (`embedded`, for tests)."""
 
 from __future__ import annotations
 
@@ -70,7 +71,9 @@ class Runner:
 
     def nudge(self) -> None:
         self._again = True
-        if self.scheduler.running and not self._stopping:
+        # A pass under way runs once more (`_again`): no extra wake-up for it, which
+        # APScheduler would skip with a warning ("maximum number of running instances").
+        if self.scheduler.running and not self._stopping and not self._running:
             try:
                 self.scheduler.modify_job("pump", next_run_time=datetime.now(UTC))
             except Exception:  # the job is being replaced or the scheduler stops
@@ -127,7 +130,8 @@ class Runner:
 @asynccontextmanager
 async def embedded(res: Resources) -> AsyncIterator[None]:
     """Run the scheduler inside the web process for as long as the app lives; the web
-    process nudges it after each commit so confirmations leave within a second."""
+    process nudges it after each commit so confirmations leave within a second. (`webinar
+    serve` runs it in a child process instead, off the web app's event loop.)"""
     runner = Runner(res)
     res.nudge = runner.nudge
     await runner.start()
