@@ -1,7 +1,7 @@
 """Shared parts of the HTTP benchmarks (bench/registration_api.py, registration_form.py,
 join_spike.py): a fresh data dir with one event, the servers as subprocesses (a bare
 aiohttp handler, `webinar serve --no-scheduler` = the Procfile's web process, and
-`webinar serve` with the scheduler embedded), and wrk driving each in turn in one run.
+`webinar serve` with its scheduler process), and wrk driving each in turn in one run.
 
 Each figure is printed with the load average of the moment beside it: the machine is
 shared, so the ratio to the bare handler measured in the same run is what counts.

@@ -6,8 +6,8 @@
 
 wrk (1 thread, `--connections`, `--duration` seconds after a 2 s warm-up) drives each
 server in turn: the bare handler, `webinar serve --no-scheduler` (the Procfile's web
-process) and `webinar serve` (scheduler embedded), each app on a fresh data dir with one
-open event of unlimited capacity and WEBINAR_RATE_LIMIT=0. Prints req/s, p50, p99,
+process) and `webinar serve` (with its scheduler process), each app on a fresh data dir
+with one open event of unlimited capacity and WEBINAR_RATE_LIMIT=0. Prints req/s, p50, p99,
 errors, the ratio to the bare handler and the load average; for `serve`, how long after
 the rush the last confirmation mail was sent. Needs `wrk` (Debian package `wrk`).
 """
@@ -48,7 +48,7 @@ def script(name: str, port: int) -> str:
 
 
 def confirmations_sent(mode: str, data: harness.DataDir | None) -> None:
-    """After the rush, wait for the embedded scheduler to send every confirmation."""
+    """After the rush, wait for serve's scheduler to send every confirmation."""
     if mode != "serve" or data is None:
         return
     began = time.monotonic()

@@ -1,4 +1,5 @@
-"""The scheduler's jobs, embedded in the web process or run on their own."""
+"""The scheduler's jobs: in `webinar serve`'s child process (scheduler/process.py), in
+`webinar scheduler`, or embedded in the web app's process (`embedded`, for tests)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ from webinar.wrapup import service as wrapup
 
 log = logging.getLogger(__name__)
 
+STOP_GRACE = 5.0  # seconds a pass under way may go on after stop() before it is cut
+
 
 class Runner:
     """One `pump` job: plan mail from new log entries, then deliver all that is due.
@@ -32,6 +35,8 @@ class Runner:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._running = False
         self._again = False
+        self._stopping = False
+        self._pass: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self.scheduler.add_job(
@@ -41,17 +46,34 @@ class Runner:
         self.scheduler.start()
 
     async def stop(self) -> None:
+        """Stop the jobs. A pass under way may go on for STOP_GRACE seconds (the
+        scheduler is paused, not shut down, meanwhile: shutting it down cancels the pass
+        at once); then it is cancelled here (its claimed mail goes out after the lease,
+        from the next pass) and ends quietly: nothing is left for APScheduler or the
+        event loop's teardown to cancel, which logged a failed job with a traceback."""
+        self._stopping = True
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
-        # Let a pass under way finish its current step rather than cut it mid-send.
-        for _ in range(100):
-            if not self._running:
-                break
-            await asyncio.sleep(0.05)
+            self.scheduler.pause()  # no new pass; the one under way goes on
+        task = self._pass
+        try:
+            if task is not None and not task.done():
+                done, _ = await asyncio.wait({task}, timeout=STOP_GRACE)
+                if not done:
+                    task.cancel()
+                    await asyncio.wait({task})
+        except asyncio.CancelledError:  # our own stop is cut short: cut the pass too
+            if task is not None:
+                task.cancel()
+            raise
+        finally:
+            if self.scheduler.running:
+                self.scheduler.shutdown(wait=False)
 
     def nudge(self) -> None:
         self._again = True
-        if self.scheduler.running:
+        # A pass under way runs once more (`_again`): no extra wake-up for it, which
+        # APScheduler would skip with a warning ("maximum number of running instances").
+        if self.scheduler.running and not self._stopping and not self._running:
             try:
                 self.scheduler.modify_job("pump", next_run_time=datetime.now(UTC))
             except Exception:  # the job is being replaced or the scheduler stops
@@ -62,16 +84,23 @@ class Runner:
             self._again = True
             return
         self._running = True
+        self._pass = asyncio.current_task()
         try:
             while True:
                 self._again = False
                 await self.run_once()
-                if not self._again:
+                if not self._again or self._stopping:
                     break
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            log.info("scheduler stopped during a pass; the mail it had claimed goes out"
+                     " when its lease ends")
         except Exception:
             log.exception("scheduler pass failed; the next pass retries")
         finally:
             self._running = False
+            self._pass = None
 
     async def run_once(self) -> RunStats:
         """Plan everything the log asks for, then deliver until nothing is due."""
@@ -101,7 +130,8 @@ class Runner:
 @asynccontextmanager
 async def embedded(res: Resources) -> AsyncIterator[None]:
     """Run the scheduler inside the web process for as long as the app lives; the web
-    process nudges it after each commit so confirmations leave within a second."""
+    process nudges it after each commit so confirmations leave within a second. (`webinar
+    serve` runs it in a child process instead, off the web app's event loop.)"""
     runner = Runner(res)
     res.nudge = runner.nudge
     await runner.start()

@@ -27,12 +27,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080)
     serve.add_argument("--no-scheduler", action="store_true",
-                       help="do not run the scheduler in this process")
+                       help="do not start the scheduler (run `webinar scheduler` apart)")
     serve.add_argument("--demo", action="store_true",
                        help="add a sample forum with registrations")
     serve.add_argument("--workers", type=int, default=1, metavar="N",
-                       help="N web processes on one port (SO_REUSEPORT); the scheduler"
-                            " runs in the first only (see webinar/workers.py)")
+                       help="N web processes on one port (SO_REUSEPORT); the first starts"
+                            " the scheduler process (see webinar/workers.py)")
 
     sub.add_parser("scheduler", help="run the scheduler alone")
     sub.add_parser("migrate", help="apply database migrations")
@@ -87,9 +87,7 @@ def main(argv: list[str] | None = None) -> None:
 
 def _main(argv: list[str] | None) -> None:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    configure_logging()
     settings = load_settings()
     command = args.command
     if command == "serve":
@@ -126,6 +124,13 @@ def _main(argv: list[str] | None) -> None:
         write_report(report, templates, args.format, args.output, args.lang)
 
 
+def configure_logging() -> None:
+    """Log lines on standard error, the same in each process of the service."""
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
 def serve(settings: Settings, args: argparse.Namespace) -> None:
     from aiohttp import web
 
@@ -139,15 +144,20 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
         from webinar.demo import seed
 
         print(asyncio.run(seed(settings)))
-    from scheduler.runner import embedded
+    from scheduler.process import SchedulerProcess
 
     if args.workers < 1:
         sys.exit("error: --workers must be at least 1")
     url = f"http://{args.host}:{args.port}/"
     if args.workers == 1:
-        app = create_app(settings, background=None if args.no_scheduler else embedded)
+        # The scheduler runs in a child process (scheduler/process.py): its mail work
+        # uses the other core, not this event loop.
+        scheduler = None if args.no_scheduler else SchedulerProcess()
+        app = create_app(settings, background=scheduler)
         _started(url, args.demo)
         web.run_app(app, host=args.host, port=args.port, print=None, access_log=None)
+        if scheduler is not None and scheduler.gave_up:
+            sys.exit(1)
         return
     from webinar.workers import supervise
 
@@ -155,10 +165,12 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
     asyncio.run(migrate(settings, quiet=True))
 
     def run_worker(index: int) -> None:
-        with_scheduler = index == 0 and not args.no_scheduler
-        app = create_app(settings, background=embedded if with_scheduler else None)
+        scheduler = SchedulerProcess() if index == 0 and not args.no_scheduler else None
+        app = create_app(settings, background=scheduler)
         web.run_app(app, host=args.host, port=args.port, print=None, access_log=None,
                     reuse_port=True)
+        if scheduler is not None and scheduler.gave_up:
+            sys.exit(1)
 
     _started(url, args.demo, f" ({args.workers} web processes)")
     sys.exit(supervise(args.workers, run_worker))

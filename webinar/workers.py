@@ -18,12 +18,12 @@ aiohttp does (stops accepting, finishes the requests under way, closes its store
 stops its scheduler), the parent waits up to `STOP_SECONDS`, kills what is left and
 exits 0.
 
-The scheduler: only worker 0 embeds it (unless `--no-scheduler`): one scheduler per
-`serve`, not N. Its commits nudge it; the other workers' mail waits at most
-WEBINAR_POLL_SECONDS. Several schedulers are safe (mail is claimed with FOR UPDATE SKIP
-LOCKED on PostgreSQL), so several hosts each running `serve --workers N` are fine; a
-deployment that wants them apart runs `serve --no-scheduler` and M `webinar scheduler`
-processes (the Procfile)."""
+The scheduler: only worker 0 starts it, as its child process (unless `--no-scheduler`;
+see scheduler/process.py): one scheduler per `serve`, not N. Worker 0's commits nudge it;
+the other workers' mail waits at most WEBINAR_POLL_SECONDS. Several schedulers are safe
+(mail is claimed with FOR UPDATE SKIP LOCKED on PostgreSQL), so several hosts each
+running `serve --workers N` are fine; a deployment that wants them apart runs
+`serve --no-scheduler` and M `webinar scheduler` processes (the Procfile)."""
 
 from __future__ import annotations
 

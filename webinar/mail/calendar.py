@@ -7,9 +7,10 @@ calendar updates the existing entry when the organizer moves the event.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from icalendar import Alarm, Calendar, vCalAddress, vText
+from icalendar import Alarm, Calendar, Timezone, vCalAddress, vText
 from icalendar import Event as VEvent
 
 from webinar.events.model import Event
@@ -55,8 +56,32 @@ def invite(event: Event, registration: Registration, *, join_link: str, manage_l
     alarm.add("trigger", timedelta(minutes=-15))
     item.add_component(alarm)
     cal.add_component(item)
-    cal.add_missing_timezones()
+    _add_timezones(cal)
     return cal.to_ical()
+
+
+def _add_timezones(cal: Calendar) -> None:
+    """What `cal.add_missing_timezones()` does (a VTIMEZONE, first, for each zone the
+    calendar uses, UTC and unknown zones aside), with each zone's VTIMEZONE computed
+    once per process: icalendar finds a zone's transitions hour by hour from 1970 to 2038,
+    which was most of the cost of composing a confirmation. The cached component is shared,
+    not copied: the calendar is only serialized, never changed after this."""
+    at = len(cal.timezones)
+    for tzid in cal.get_missing_tzids():
+        timezone = _timezone(tzid)
+        if timezone is not None:
+            cal.subcomponents.insert(at, timezone)
+            at += 1
+
+
+@lru_cache(maxsize=64)
+def _timezone(tzid: str) -> Timezone | None:
+    """The zone's VTIMEZONE (shared: never change it), or None for a zone icalendar does
+    not know."""
+    try:
+        return Timezone.from_tzid(tzid)
+    except ValueError:
+        return None
 
 
 def _utc(moment: datetime) -> datetime:
