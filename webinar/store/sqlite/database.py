@@ -25,6 +25,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from webinar.store.backfill import fill_search_keys
 from webinar.store.sqlite.attendance import AttendanceQueries
 from webinar.store.sqlite.connection import Conn, _open
 from webinar.store.sqlite.deliveries import DeliveryQueries
@@ -181,7 +182,8 @@ class SqliteStore(_Queries):
                 await self._end_group(Conn(self._writer))
 
     async def migrate(self) -> list[str]:
-        """Apply the migration files not applied yet, each in its own transaction."""
+        """Apply the migration files not applied yet, each in its own transaction, then
+        the work they leave to Python (webinar.store.backfill)."""
         writer = self._writer
         assert writer is not None, "database not connected"
         await writer.execute(
@@ -218,6 +220,7 @@ class SqliteStore(_Queries):
                     raise
                 applied.append(path.name)
                 log.info("applied migration %s", path.name)
+        await fill_search_keys(self)
         return applied
 
 
