@@ -92,7 +92,9 @@ class RegistrantFilter:
     statuses: tuple[str, ...] = ()
     sector: str | None = None
     country: str | None = None
-    search: str | None = None  # a case-insensitive substring of name, email, organization
+    # A substring of name, email or organization, ignoring case and accents (the store
+    # folds it as it folds the registration's search key: webinar.store.text).
+    search: str | None = None
 
 
 class RegistrantQueries(Protocol):
@@ -108,6 +110,14 @@ class RegistrantQueries(Protocol):
     async def rows(self, ids: Sequence[int]) -> list[Row]: ...
     async def log_position(self, event_id: int) -> int:
         """The id of the event's last entry in the event log (0 when it has none)."""
+        ...
+    async def without_search_key(self, after_id: int, limit: int) -> list[Row]:
+        """Up to `limit` registrations after `after_id` whose search key is NULL (written
+        before it existed): id, name, email, organization, in id order
+        (webinar.store.backfill)."""
+        ...
+    async def fill_search_keys(self, rows: Sequence[Row]) -> int:
+        """Write these rows' search keys where still NULL; how many were written."""
         ...
     async def insert_broadcast(self, *, event_id: int, organizer_id: int | None,
                                form_key: str, subject: str, body: str, audience: str,
@@ -337,6 +347,9 @@ class Store(Queries, Protocol):
 
     async def ping(self) -> None: ...
 
-    async def migrate(self) -> list[str]: ...
+    async def migrate(self) -> list[str]:
+        """Apply the migrations not applied yet (their names), then the work they leave
+        to Python (webinar.store.backfill)."""
+        ...
 
     async def close(self) -> None: ...

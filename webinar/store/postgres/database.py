@@ -21,6 +21,7 @@ from pathlib import Path
 
 import asyncpg
 
+from webinar.store.backfill import fill_search_keys
 from webinar.store.batching import Batcher, write_join_visits
 from webinar.store.interface import JoinVisit
 from webinar.store.postgres.attendance import AttendanceQueries
@@ -108,7 +109,8 @@ class PostgresStore(_Queries):
     async def migrate(self) -> list[str]:
         """Apply the migration files not applied yet, each in its own transaction, under a
         session advisory lock: a second process starting at the same moment waits, then
-        finds them applied."""
+        finds them applied. Then the work they leave to Python (webinar.store.backfill,
+        safe beside another process without the lock)."""
         applied: list[str] = []
         async with self._require_pool().acquire() as conn:
             await conn.execute("SELECT pg_advisory_lock($1)", MIGRATE_LOCK)
@@ -132,6 +134,7 @@ class PostgresStore(_Queries):
                     log.info("applied migration %s", path.name)
             finally:
                 await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATE_LOCK)
+        await fill_search_keys(self)  # outside the lock: may need another connection
         return applied
 
 

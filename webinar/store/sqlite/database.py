@@ -25,6 +25,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from webinar.store.backfill import fill_search_keys
 from webinar.store.batching import Batcher, write_join_visits
 from webinar.store.interface import JoinVisit, Row
 from webinar.store.sqlite.attendance import AttendanceQueries
@@ -205,7 +206,8 @@ class SqliteStore(_Queries):
                 await self._end_group(Conn(self._writer))
 
     async def migrate(self) -> list[str]:
-        """Apply the migration files not applied yet, each in its own transaction."""
+        """Apply the migration files not applied yet, each in its own transaction, then
+        the work they leave to Python (webinar.store.backfill)."""
         writer = self._writer
         assert writer is not None, "database not connected"
         await writer.execute(
@@ -242,6 +244,7 @@ class SqliteStore(_Queries):
                     raise
                 applied.append(path.name)
                 log.info("applied migration %s", path.name)
+        await fill_search_keys(self)
         return applied
 
 

@@ -2,9 +2,12 @@
 event's registrations, and the broadcasts (an organizer's message to registrants) with the
 deliveries that carry them.
 
-Search is a case-insensitive substring of name, email or organization: `column LIKE ?`
-with the wildcards of the pattern escaped (SQLite's LIKE ignores the case of ASCII
-letters only: "álvaro" does not find "ÁLVARO"; a PostgreSQL store would use ILIKE).
+Search is a substring of name, email or organization that ignores case and accents: the
+words folded as the store folds the registration's search key (webinar.store.text: "maria"
+finds "MARÍA", "jose" finds "José"), matched with `search_key LIKE ?`, the wildcards of the
+pattern escaped. Both stores run this same SQL: the key is folded already, so neither needs
+its LIKE to fold anything (SQLite's folds ASCII case, PostgreSQL's none). The key's fields
+are apart, so a search never matches across two of them.
 Every sort order ends with id, so pages never overlap; each has an index (migration 0008).
 """
 
@@ -15,6 +18,7 @@ from typing import Any
 
 from webinar.store.interface import RegistrantFilter, Row
 from webinar.store.statements import Statements
+from webinar.store.text import fold, search_key
 
 # Sort keys the table offers, as SQL expressions (never user text).
 _ORDER = {
@@ -30,7 +34,7 @@ _COLUMNS = ("id, event_id, token, join_token, email, name, organization, positio
 
 
 def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = fold(text).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
@@ -47,12 +51,8 @@ def _where(event_id: int, where: RegistrantFilter) -> tuple[str, list[Any]]:
         sql += " AND country = ?"
         params.append(where.country)
     if where.search:
-        # SQLite's LIKE ignores the case of ASCII letters by itself, as lower() would,
-        # without a function call per row and column (a PostgreSQL store: ILIKE).
-        like = _like(where.search)
-        sql += (" AND (name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\'"
-                " OR organization LIKE ? ESCAPE '\\')")
-        params += [like, like, like]
+        sql += " AND search_key LIKE ? ESCAPE '\\'"
+        params.append(_like(where.search))
     return sql, params
 
 
@@ -109,6 +109,34 @@ class RegistrantQueries:
         keeps it by this). One step down the index event_log_by_event (0012)."""
         return int(await self._conn.fetchval(
             "SELECT COALESCE(MAX(id), 0) FROM event_log WHERE event_id = ?", (event_id,)))
+
+    # --- search keys -------------------------------------------------------------------
+
+    async def without_search_key(self, after_id: int, limit: int) -> list[Row]:
+        """Up to `limit` registrations after `after_id` written before their search key
+        existed (NULL): id, name, email and organization, in id order (a walk along the
+        primary key, not a rescan of the rows already done)."""
+        return await self._conn.fetchall(
+            "SELECT id, name, email, organization FROM registrations"
+            " WHERE id > ? AND search_key IS NULL ORDER BY id LIMIT ?", (after_id, limit))
+
+    async def fill_search_keys(self, rows: Sequence[Row]) -> int:
+        """Write the search key of these rows (of `without_search_key`) where it is still
+        NULL: a key written meanwhile, with newer values, is kept. How many were written."""
+        if not rows:
+            return 0
+        values = ", ".join("(CAST(? AS BIGINT), ?)" for _ in rows)
+        params: list[Any] = []
+        for row in rows:
+            params += [row["id"], search_key(row["name"], row["email"], row["organization"])]
+        # One statement a batch (UPDATE ... FROM: SQLite 3.33+, PostgreSQL; both name
+        # the columns of VALUES column1, column2). Not a WITH: Python's sqlite3 counts
+        # the changed rows only of a statement that starts with UPDATE.
+        return await self._conn.execute(
+            "UPDATE registrations SET search_key = keyed.column2"  # noqa: S608
+            f" FROM (VALUES {values}) AS keyed"
+            " WHERE registrations.id = keyed.column1 AND registrations.search_key IS NULL",
+            params)
 
     # --- broadcasts ---------------------------------------------------------------------
 

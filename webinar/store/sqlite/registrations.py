@@ -1,4 +1,9 @@
-"""SQL for registrations."""
+"""SQL for registrations.
+
+Every statement that writes a registration's name, email or organization writes its
+search key too (webinar.store.text.search_key: what the registrants table's search
+matches); a new statement that writes them must do the same.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Sequence
 
 from webinar.store.interface import Row
 from webinar.store.statements import Statements
+from webinar.store.text import search_key
 
 # The registration columns a join link needs (webinar.registrations.model.Registration).
 _JOIN_COLUMNS = ("id", "event_id", "token", "join_token", "email", "name", "organization",
@@ -112,26 +118,35 @@ class RegistrationQueries:
         return await self._conn.returning(
             "INSERT INTO registrations (event_id, token, join_token, email, name, organization,"
             " position, sector, country, language, status, consent_at, created_at,"
-            " confirmed_at, waitlisted_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
+            " confirmed_at, waitlisted_at, updated_at, search_key)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *",
             (event_id, token, join_token, data["email"], data["name"], data["organization"],
              data["position"], data["sector"], data["country"], data["language"], status, now, now,
              now if status == "confirmed" else None, now if status == "waitlisted" else None,
-             now),
+             now, search_key(data["name"], data["email"], data["organization"])),
         )
 
 
     async def reactivate(self, registration_id: int, data: dict, status: str,
                          now: str) -> Row:
-        """A cancelled registration registering again keeps its row and both tokens."""
+        """A cancelled registration registering again keeps its row, its address and both
+        tokens."""
+        key = search_key(data["name"], await self._email(registration_id),
+                         data["organization"])
         return await self._conn.returning(
             "UPDATE registrations SET name = ?, organization = ?, position = ?, sector = ?,"
             " country = ?, language = ?, status = ?, consent_at = ?, cancelled_at = NULL,"
-            " confirmed_at = ?, waitlisted_at = ?, updated_at = ? WHERE id = ? RETURNING *",
+            " confirmed_at = ?, waitlisted_at = ?, updated_at = ?, search_key = ?"
+            " WHERE id = ? RETURNING *",
             (data["name"], data["organization"], data["position"], data["sector"], data["country"],
              data["language"], status, now, now if status == "confirmed" else None,
-             now if status == "waitlisted" else None, now, registration_id),
+             now if status == "waitlisted" else None, now, key, registration_id),
         )
+
+    async def _email(self, registration_id: int) -> str:
+        """The registration's address (it never changes), for its search key."""
+        return str(await self._conn.fetchval(
+            "SELECT email FROM registrations WHERE id = ?", (registration_id,)))
 
 
     async def set_cancelled(self, registration_id: int, now: str) -> Row:
@@ -144,11 +159,13 @@ class RegistrationQueries:
 
     async def update_details(self, registration_id: int, data: dict, now: str) -> Row:
         """Name, organization, position and language, as the registrant corrected them."""
+        key = search_key(data["name"], await self._email(registration_id),
+                         data["organization"])
         return await self._conn.returning(
             "UPDATE registrations SET name = ?, organization = ?, position = ?, language = ?,"
-            " updated_at = ? WHERE id = ? RETURNING *",
+            " updated_at = ?, search_key = ? WHERE id = ? RETURNING *",
             (data["name"], data["organization"], data["position"], data["language"], now,
-             registration_id),
+             key, registration_id),
         )
 
 
