@@ -56,6 +56,17 @@ Walls move by a third between runs at this load; the SQL alone (COUNT plus a pag
 sqlite3 in-process CPU, the same database, three alternating runs): narrow 100-174 ms
 before, 97-139 ms after; broad 46-79 ms before, 36-46 ms after.
 
+After the kept attendance (webinar.attendance.snapshots: the minutes order made once per
+change of the event's attendance, keyed by the event's own last log entry) and every
+branch of 2026-11-30 merged, load average 0.6 (but the host slow: the report bench's
+calibration loop at 0.6-0.7 s instead of 0.36 s):
+
+    first page 54.1 ms, search (narrow) 105.7 ms, search (broad) 99.8 ms,
+    filter + sort 72.2 ms, deep page 66.3 ms, attended + minutes sort 74.6 ms
+    (cold 1865 ms: the first request after a change of the event's attendance),
+    CSV export 1639 ms. Before the kept order, that morning at load 1-4: attended +
+    minutes sort 277 ms median, cold 1559 ms.
+
 A search is one scan of the event's rows (LIKE on the search key; a second scan counts
 the matches when they fill more than a page). Filtering by attended or sorting by minutes
 needs the whole event's attendance (webinar.attendance.service.event_attendance, the
