@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-
 from webinar.i18n import translations
 
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
@@ -70,6 +67,11 @@ def latin1(text: str) -> str:
 
 def render(text: CertificateText, *, created: datetime | None = None) -> bytes:
     """The PDF's bytes."""
+    # Imported here, not with the module: fpdf2 (with fontTools) adds ~30 MB to every
+    # process that imports it, and only the few that make a certificate need it.
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
     t = translations(text.lang)
     _ = t.gettext
     pdf = FPDF(orientation="L", unit="mm", format="A4")

@@ -13,8 +13,6 @@ import io
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from openpyxl import Workbook
-
 from webinar.attendance.snapshots import AttendanceSnapshots
 from webinar.clock import to_db
 from webinar.events.model import Event
@@ -74,6 +72,8 @@ async def to_csv(store: Store, snapshots: AttendanceSnapshots, event: Event,
 async def to_xlsx(store: Store, snapshots: AttendanceSnapshots, event: Event,
                   query: RegistrantsQuery, now: datetime, lang: str) -> bytes:
     _ = translations(lang).gettext
+    from openpyxl import Workbook  # here, not at start-up: see reports.exports
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Registrants"))
     for row in _rows(event, await _people(store, snapshots, event, query, now), lang):
