@@ -47,6 +47,16 @@ def web_service(data_dir: Path, *, db: Path | None = None, secret: str = "") -> 
     return svc
 
 
+
+def two_web_services(tmp_path: Path) -> tuple[Service, Service]:
+    """Two web processes on one SQLite file and one secret key (the second not started)."""
+    secret = uuid.uuid4().hex * 2
+    first = web_service(tmp_path / "a", secret=secret)
+    second = web_service(tmp_path / "b", db=first.db_path, secret=secret)
+    for svc in (first, second):
+        svc.env["WEBINAR_POLL_SECONDS"] = "60"
+    return first, second
+
 async def token_and_event(svc: Service, http: aiohttp.ClientSession, slug: str,
                           **overrides) -> str:
     await svc.cli("organizer", "create", TOKEN_EMAIL, "--password-stdin",
@@ -62,6 +72,35 @@ async def token_and_event(svc: Service, http: aiohttp.ClientSession, slug: str,
 def registrant(n: int, prefix: str = "fast") -> dict:
     return person(n, email=f"{prefix}{n}@example.org",
                   sector=("academic", "cooperation", "public", "private")[n % 4])
+
+
+async def join_tokens(svc: Service, http: aiohttp.ClientSession, slug: str, count: int,
+                      prefix: str, clients: int) -> list[str]:
+    """`count` people registered through the API, `clients` at a time: their join tokens."""
+    links: list[str] = []
+    sem = asyncio.Semaphore(clients)
+
+    async def register(n: int) -> None:
+        async with sem, http.post(f"{svc.base}/api/v1/events/{slug}/registrations",
+                                  json=registrant(n, prefix)) as resp:
+            assert resp.status == 201, await resp.text()
+            links.append((await resp.json())["join_link"])
+
+    await asyncio.gather(*(register(n) for n in range(count)))
+    return [link.rstrip("/").rsplit("/", 1)[-1] for link in links]
+
+
+def assert_visits_recorded(svc: Service, acked: list[str]) -> None:
+    """Every join token answered with a 303 has its visit and its log entry stored."""
+    visited = {row[0] for row in svc.query(
+        "SELECT r.join_token FROM join_visits v"
+        " JOIN registrations r ON r.id = v.registration_id")}
+    logged = {row[0] for row in svc.query(
+        "SELECT r.join_token FROM event_log l JOIN registrations r"
+        " ON r.id = l.registration_id WHERE l.type = 'attendance.joined'")}
+    missing = [t for t in acked if t not in visited]
+    assert not missing, f"answered 303 but not recorded: {len(missing)}"
+    assert set(acked) <= logged
 
 
 async def load_until(count: int, requests, send, svc: Service) -> list:
@@ -138,17 +177,7 @@ async def test_join_visits_answered_303_survive_sigkill(tmp_path):
         await token_and_event(svc, http, slug, starts_at=starts.isoformat(),
                               ends_at=(starts + timedelta(hours=2)).isoformat(),
                               reminders=[])
-        links: list[str] = []
-        sem = asyncio.Semaphore(CLIENTS)
-
-        async def register(n: int) -> None:
-            async with sem, http.post(f"{svc.base}/api/v1/events/{slug}/registrations",
-                                      json=registrant(n, "join")) as resp:
-                assert resp.status == 201, await resp.text()
-                links.append((await resp.json())["join_link"])
-
-        await asyncio.gather(*(register(n) for n in range(400)))
-        tokens = [link.rstrip("/").rsplit("/", 1)[-1] for link in links]
+        tokens = await join_tokens(svc, http, slug, 400, "join", CLIENTS)
 
         async def click(token: str) -> str | None:
             async with http.get(f"{svc.base}/j/{token}", allow_redirects=False) as resp:
@@ -159,26 +188,14 @@ async def test_join_visits_answered_303_survive_sigkill(tmp_path):
         assert svc.proc is not None
         await svc.proc.wait()
         assert len(acked) >= 120
-        visited = {row[0] for row in svc.query(
-            "SELECT r.join_token FROM join_visits v"
-            " JOIN registrations r ON r.id = v.registration_id")}
-        logged = {row[0] for row in svc.query(
-            "SELECT r.join_token FROM event_log l JOIN registrations r"
-            " ON r.id = l.registration_id WHERE l.type = 'attendance.joined'")}
-        missing = [t for t in acked if t not in visited]
-        assert not missing, f"answered 303 but not recorded: {len(missing)}"
-        assert set(acked) <= logged
+        assert_visits_recorded(svc, acked)
     finally:
         await svc.stop()
         await http.close()
 
 
 async def test_a_burst_over_two_processes_never_exceeds_capacity(tmp_path):
-    secret = uuid.uuid4().hex * 2
-    first = web_service(tmp_path / "a", secret=secret)
-    second = web_service(tmp_path / "b", db=first.db_path, secret=secret)
-    for svc in (first, second):
-        svc.env["WEBINAR_POLL_SECONDS"] = "60"
+    first, second = two_web_services(tmp_path)
     http = aiohttp.ClientSession(
         timeout=aiohttp.ClientTimeout(total=DEADLINE),
         connector=aiohttp.TCPConnector(limit=80, limit_per_host=40))

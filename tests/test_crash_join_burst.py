@@ -12,13 +12,17 @@ attendance.joined entry in the database: fails if a batch answers before its COM
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
 
 from tests.test_crash import DEADLINE
-from tests.test_crash_fast_path import registrant, token_and_event, web_service
+from tests.test_crash_fast_path import (
+    assert_visits_recorded,
+    join_tokens,
+    token_and_event,
+    two_web_services,
+)
 
 CLIENTS = 40
 ANSWERS = 200
@@ -36,11 +40,7 @@ class Both:
 
 
 async def test_join_burst_on_two_processes_survives_sigkill(tmp_path):
-    secret = uuid.uuid4().hex * 2
-    first = web_service(tmp_path / "a", secret=secret)
-    second = web_service(tmp_path / "b", db=first.db_path, secret=secret)
-    for svc in (first, second):
-        svc.env["WEBINAR_POLL_SECONDS"] = "60"
+    first, second = two_web_services(tmp_path)
     http = aiohttp.ClientSession(
         timeout=aiohttp.ClientTimeout(total=DEADLINE),
         connector=aiohttp.TCPConnector(limit=CLIENTS * 2, limit_per_host=CLIENTS))
@@ -51,17 +51,7 @@ async def test_join_burst_on_two_processes_survives_sigkill(tmp_path):
                               ends_at=(starts + timedelta(hours=2)).isoformat(),
                               reminders=[])
         await second.start(http)
-        sem = asyncio.Semaphore(CLIENTS)
-        links: list[str] = []
-
-        async def register(n: int) -> None:
-            async with sem, http.post(f"{first.base}/api/v1/events/{slug}/registrations",
-                                      json=registrant(n, "burst")) as resp:
-                assert resp.status == 201, await resp.text()
-                links.append((await resp.json())["join_link"])
-
-        await asyncio.gather(*(register(n) for n in range(600)))
-        tokens = iter([link.rsplit("/", 1)[-1] for link in links])
+        tokens = iter(await join_tokens(first, http, slug, 600, "burst", CLIENTS))
         acked: list[str] = []
         done = asyncio.Event()
         both = Both(first, second)
@@ -94,15 +84,7 @@ async def test_join_burst_on_two_processes_survives_sigkill(tmp_path):
             assert svc.proc is not None
             await svc.proc.wait()
         assert len(acked) >= ANSWERS
-        visited = {row[0] for row in first.query(
-            "SELECT r.join_token FROM join_visits v"
-            " JOIN registrations r ON r.id = v.registration_id")}
-        logged = {row[0] for row in first.query(
-            "SELECT r.join_token FROM event_log l JOIN registrations r"
-            " ON r.id = l.registration_id WHERE l.type = 'attendance.joined'")}
-        missing = [t for t in acked if t not in visited]
-        assert not missing, f"answered 303 but not recorded: {len(missing)}"
-        assert set(acked) <= logged
+        assert_visits_recorded(first, acked)
     finally:
         for svc in (first, second):
             await svc.stop()
