@@ -310,8 +310,9 @@ class EventAttendance:
 
 def _micros_of(texts: list[str]) -> list[int]:
     """Stored times (UTC ISO text) as microseconds since the epoch, converted in C loops
-    (map over fromisoformat, minus the epoch, floor-divided by a microsecond): a report
-    converts 600,000 of them."""
+    (map over fromisoformat, minus the epoch, floor-divided by a microsecond): the
+    walk-ins' intervals (the registrations' come from the database already converted,
+    `registered_presence`)."""
     return list(map(floordiv, map(sub, map(datetime.fromisoformat, texts),
                                   repeat(intervals.EPOCH)), repeat(intervals.MICROSECOND)))
 
