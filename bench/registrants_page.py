@@ -153,7 +153,7 @@ async def make_event(data_dir: Path, secret: str) -> tuple[int, datetime, dateti
 
 def fill(db: Path, event_id: int, starts: datetime, args: argparse.Namespace) -> None:
     """Registrations, intervals and visits, straight through SQL."""
-    from webinar.clock import to_db
+    from webinar.clock import micros_of, to_db
 
     rng = random.Random(7)
     created = starts - timedelta(days=30)
@@ -175,13 +175,14 @@ def fill(db: Path, event_id: int, starts: datetime, args: argparse.Namespace) ->
              for n in range(1, args.registrations + 1)))
         conn.executemany(
             "INSERT INTO presence_intervals (event_id, registration_id, email, name, source,"
-            " started_at, ended_at, key, created_at) VALUES (?, ?, NULL, '', 'zoom', ?, ?,"
-            " ?, ?)",
-            ((event_id, reg, to_db(begin), to_db(begin + timedelta(minutes=rng.randint(1, 90))),
-              f"bench:{i}", to_db(begin))
+            " started_at, ended_at, key, created_at, started_us, ended_us)"
+            " VALUES (?, ?, NULL, '', 'zoom', ?, ?, ?, ?, ?, ?)",
+            ((event_id, reg, to_db(begin), to_db(finish), f"bench:{i}", to_db(begin),
+              micros_of(to_db(begin)), micros_of(to_db(finish)))
              for i in range(args.intervals)
              for reg in [rng.randint(1, args.registrations)]
-             for begin in [starts + timedelta(minutes=rng.randint(-10, 110))]))
+             for begin in [starts + timedelta(minutes=rng.randint(-10, 110))]
+             for finish in [begin + timedelta(minutes=rng.randint(1, 90))]))
         conn.executemany(
             "INSERT INTO join_visits (event_id, registration_id, at) VALUES (?, ?, ?)",
             ((event_id, rng.randint(1, args.registrations),

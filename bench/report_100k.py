@@ -97,7 +97,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from webinar.clock import to_db  # noqa: E402
+from webinar.clock import micros_of, to_db  # noqa: E402
 from webinar.events import service as events  # noqa: E402
 from webinar.events.fields import EventFields  # noqa: E402
 from webinar.reports import render_xlsx  # noqa: E402
@@ -163,8 +163,10 @@ def fill(path: Path, event_id: int, size: int, rng: random.Random) -> None:
                               f"bench:{event_id}:walk:{i}", created))
         conn.executemany(
             "INSERT INTO presence_intervals (event_id, registration_id, email, name, source,"
-            " started_at, ended_at, key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            intervals)
+            " started_at, ended_at, key, created_at, started_us, ended_us)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*row, micros_of(row[5]), None if row[6] is None else micros_of(row[6]))
+             for row in intervals])
         visits = [(event_id, base + i + 1,
                    to_db(doors + timedelta(seconds=rng.randrange(span - 40 * 60))))
                   for i in range(0, size, 2)]

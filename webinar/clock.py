@@ -51,3 +51,13 @@ def from_db(text: str | None) -> datetime | None:
     if text is None:
         return None
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def micros_of(text: str) -> int:
+    """A stored time (`to_db`'s text) as whole microseconds since the epoch: the integer
+    form the store keeps beside the text of presence intervals, for the report's read."""
+    return (from_db(text) - _EPOCH) // _MICROSECOND

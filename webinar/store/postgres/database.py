@@ -24,7 +24,6 @@ import asyncpg
 from webinar.store.backfill import fill_search_keys
 from webinar.store.batching import Batcher, write_join_visits
 from webinar.store.interface import JoinVisit
-from webinar.store.postgres.attendance import AttendanceQueries
 from webinar.store.postgres.connection import PgConn
 from webinar.store.postgres.deliveries import DeliveryQueries
 from webinar.store.postgres.events import EventQueries
@@ -32,6 +31,7 @@ from webinar.store.postgres.limits import LimitQueries
 from webinar.store.postgres.log import LogQueries
 from webinar.store.postgres.registrants import RegistrantQueries
 from webinar.store.postgres.registrations import RegistrationQueries
+from webinar.store.sqlite.attendance import AttendanceQueries
 from webinar.store.sqlite.invitations import InvitationQueries
 from webinar.store.sqlite.organizers import OrganizerQueries
 from webinar.store.sqlite.wrapups import WrapupQueries

@@ -21,7 +21,8 @@ def _dict_row(cursor: sqlite3.Cursor, values: tuple) -> dict[str, Any]:
     return {col[0]: value for col, value in zip(cursor.description, values, strict=True)}
 
 
-# unixepoch() (attendance.registered_presence) came in SQLite 3.38 (2022); Debian 12 has 3.40.
+# unixepoch() (migration 0014 converts the stored times with it) came in SQLite 3.38 (2022);
+# Debian 12 has 3.40.
 MINIMUM_SQLITE = (3, 38, 0)
 
 
