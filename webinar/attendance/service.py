@@ -366,22 +366,18 @@ async def _registrations_attendance(store: Store, event: Event, window_start: in
     clipped spans added to `counts` when given. Two reads: the intervals in registration
     and start order, and one row per registration that clicked."""
     rows = await store.attendance.registered_presence(event.id)  # times in microseconds
-    if rows:
-        owners, starts, ends, opens = zip(*rows, strict=True)  # ends: the start if open
-    else:
-        owners, starts, ends, opens = (), (), (), ()
     clicks = dict(await store.attendance.visit_flags(
         event.id, to_db(intervals.from_micros(window_start)),
         to_db(intervals.from_micros(window_end))))
     found = intervals.assess_ordered(
-        owners, starts, ends, opens, clicks, window_start=window_start,
+        rows, clicks, window_start=window_start,
         window_end=window_end, min_minutes_attended=event.min_minutes_attended, now=limit,
         counts=counts)
     if found is not None:
         return found
     # Not in start order (times stored in another form): group, sort and clip per person.
     spans: dict[int, list[intervals.Span]] = defaultdict(list)
-    for owner, start, end, is_open in zip(owners, starts, ends, opens, strict=True):
+    for owner, start, end, is_open in rows:  # end: the start again while open
         spans[owner].append((start, None if is_open else end))
     visits = await store.attendance.event_visit_times(event.id)
     times: dict[int, list[int]] = defaultdict(list)
