@@ -227,6 +227,14 @@ async def main(args: argparse.Namespace) -> None:
     reuse = path.exists()
     store = SqliteStore(path)
     await store.connect()
+    try:
+        await measure(args, store, path, sizes, reuse, rng)
+    finally:  # else aiosqlite's threads keep the process alive after an error
+        await store.close()
+
+
+async def measure(args: argparse.Namespace, store: SqliteStore, path: Path,
+                  sizes: list[int], reuse: bool, rng: random.Random) -> None:
     await store.migrate()
     began = time.perf_counter()
     if reuse:  # a database an earlier run built with --keep
@@ -267,7 +275,6 @@ async def main(args: argparse.Namespace) -> None:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
         print(out.getvalue())
-    await store.close()
 
 
 if __name__ == "__main__":
