@@ -136,7 +136,8 @@ class SqliteStore(_Queries):
         """
         writer = self._writer
         assert writer is not None, "database not connected"
-        conn = Conn(writer)
+        conn = Conn(writer)  # BEGIN IMMEDIATE (may wait for another process) and COMMIT
+        member = Conn(writer, inline=True)  # the rest: see Conn
         self._waiting += 1
         try:
             await self._write_lock.acquire()
@@ -152,15 +153,15 @@ class SqliteStore(_Queries):
                 self._group = asyncio.get_running_loop().create_future()
                 self._group_size = 0
             group = self._group
-            await conn.execute("SAVEPOINT member")
+            await member.execute("SAVEPOINT member")
             try:
-                yield SqliteTransaction(conn)
+                yield SqliteTransaction(member)
             except BaseException:
-                await conn.execute("ROLLBACK TO member")
-                await conn.execute("RELEASE member")
+                await member.execute("ROLLBACK TO member")
+                await member.execute("RELEASE member")
                 raise
             else:
-                await conn.execute("RELEASE member")
+                await member.execute("RELEASE member")
                 self._group_size += 1
         finally:
             try:
