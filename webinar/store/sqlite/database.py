@@ -133,6 +133,10 @@ class SqliteStore(_Queries):
         raises. Members run one at a time on the one writer connection, so a member sees
         the writes of those before it in its group, exactly as if they had committed: rules
         such as capacity, decided inside the transaction, hold as before.
+
+        BEGIN IMMEDIATE (which may wait for another process) and COMMIT go to aiosqlite's
+        thread; a member's one-row statements run on the loop's thread (`Conn(inline=True)`):
+        the write lock is held for no thread round trip but those two per group.
         """
         writer = self._writer
         assert writer is not None, "database not connected"
