@@ -218,12 +218,19 @@ def wrk(port: int, script: str, *, duration: float, connections: int,
             capture_output=True, text=True, check=True).stdout
     finally:
         os.unlink(f.name)
+    return parse_wrk(out, name, load)
+
+
+def parse_wrk(out: str, name: str, load: str) -> Result:
+    """The figures of wrk's summary (`--latency`)."""
     if "Latency Distribution" not in out:
         raise SystemExit(f"wrk printed no latency distribution:\n{out}")
     requests, seconds = re.search(r"(\d+) requests in ([\d.]+)(m?s)", out).groups()[:2]  # type: ignore[union-attr]
     secs = float(seconds) * (1 if re.search(r"requests in [\d.]+s", out) else 0.001)
-    p50 = _ms(re.search(r"50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    # The percentile lines of the distribution, each on its own line: a bare "50%" would
+    # also match a "+/- Stdev" figure such as 87.50% and read the next word ("Req/Sec").
+    p50 = _ms(re.search(r"^\s*50%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s*99%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
     errors = 0
     if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
         errors += int(m.group(1))

@@ -133,10 +133,15 @@ class SqliteStore(_Queries):
         raises. Members run one at a time on the one writer connection, so a member sees
         the writes of those before it in its group, exactly as if they had committed: rules
         such as capacity, decided inside the transaction, hold as before.
+
+        BEGIN IMMEDIATE (which may wait for another process) and COMMIT go to aiosqlite's
+        thread; a member's one-row statements run on the loop's thread (`Conn(inline=True)`):
+        the write lock is held for no thread round trip but those two per group.
         """
         writer = self._writer
         assert writer is not None, "database not connected"
-        conn = Conn(writer)
+        conn = Conn(writer)  # BEGIN IMMEDIATE (may wait for another process) and COMMIT
+        member = Conn(writer, inline=True)  # the rest: see Conn
         self._waiting += 1
         try:
             await self._write_lock.acquire()
@@ -152,15 +157,15 @@ class SqliteStore(_Queries):
                 self._group = asyncio.get_running_loop().create_future()
                 self._group_size = 0
             group = self._group
-            await conn.execute("SAVEPOINT member")
+            await member.execute("SAVEPOINT member")
             try:
-                yield SqliteTransaction(conn)
+                yield SqliteTransaction(member)
             except BaseException:
-                await conn.execute("ROLLBACK TO member")
-                await conn.execute("RELEASE member")
+                await member.execute("ROLLBACK TO member")
+                await member.execute("RELEASE member")
                 raise
             else:
-                await conn.execute("RELEASE member")
+                await member.execute("RELEASE member")
                 self._group_size += 1
         finally:
             try:
