@@ -31,7 +31,6 @@ from webinar.mail.transport import MailError
 from webinar.organizers import invitations
 from webinar.registrations.model import Registration
 from webinar.runtime import Resources
-from webinar.store.batching import Batcher
 from webinar.store.interface import Row, Store
 from webinar.wrapup import mail as wrapup_mail
 from webinar.wrapup.service import FOLLOWUP_KINDS, ORGANIZER_KINDS
@@ -138,7 +137,6 @@ async def deliver_due(res: Resources, *, limit: int | None = None,
     broadcasts = await _broadcasts(store, rows)
     pass_ = _Pass(claim=claim, lease=lease, claimed_at=now,
                   slots=asyncio.Semaphore(res.settings.smtp_connections), stats=stats)
-    pass_.marks = Batcher(lambda ids: _mark_sent(res, claim, ids))
     await asyncio.gather(*(
         _deliver_one(res, pass_, row, regs.get(row["registration_id"]), events[row["event_id"]],
                      broadcasts.get(row["detail"]) if row["kind"] == "broadcast" else None)
@@ -158,9 +156,6 @@ class _Pass:
     stats: RunStats
     # What this pass's mails share, rendered once (messages.Parts).
     parts: Parts = field(default_factory=Parts)
-    # Mails the relay accepted at about the same time are marked sent together, in one
-    # UPDATE and one transaction; each waits for that commit while it holds its slot.
-    marks: Batcher[int, bool] | None = None
 
     async def still_ours(self, res: Resources, delivery_id: int) -> bool:
         # A batch behind a slow relay can outlive its lease; renew it before each send
@@ -236,24 +231,12 @@ async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration
             await _record_failure(res, pass_.claim, row, f"{type(exc).__name__}: {exc}"[:500],
                                   temporary=True, stats=stats)
             return
-        if pass_.marks is not None:
-            kept = await pass_.marks(row["id"])
-        else:
-            async with store.transaction() as tx:
-                kept = await tx.deliveries.mark_sent(row["id"], pass_.claim,
-                                                     to_db(res.now()))
+        async with store.transaction() as tx:
+            kept = await tx.deliveries.mark_sent(row["id"], pass_.claim, to_db(res.now()))
     if kept:
         stats.sent += 1
     else:
         _lost(stats, row, "sent")
-
-
-async def _mark_sent(res: Resources, claim: str, ids: list[int]) -> list[bool]:
-    """Mark these mails of `claim` sent, in one transaction: for each, whether it was
-    still ours (False: another process took it over when the lease ran out)."""
-    async with res.store.transaction() as tx:
-        marked = await tx.deliveries.mark_sent_many(ids, claim, to_db(res.now()))
-    return [i in marked for i in ids]
 
 
 def _lost(stats: RunStats, row: Row, outcome: str) -> None:

@@ -110,22 +110,6 @@ class DeliveryQueries:
         return count == 1
 
 
-    async def mark_sent_many(self, delivery_ids: list[int], claim: str, now: str) -> set[int]:
-        """`mark_sent` for several mails of one claim in one statement: the ids it marked
-        (a row another process took over is left as it is and not returned)."""
-        marked: set[int] = set()
-        for start in range(0, len(delivery_ids), 500):
-            chunk = delivery_ids[start:start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            rows = await self._conn.fetchall(
-                "UPDATE deliveries SET status = 'sent', sent_at = ?, lease_until = NULL,"  # noqa: S608
-                f" last_error = NULL, updated_at = ? WHERE id IN ({marks}) AND claim = ?"
-                " AND status = 'sending' RETURNING id",
-                (now, now, *chunk, claim),
-            )
-            marked.update(r["id"] for r in rows)
-        return marked
-
     async def mark_retry(self, delivery_id: int, claim: str, error: str, next_at: str,
                          now: str) -> bool:
         count = await self._conn.execute(
