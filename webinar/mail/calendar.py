@@ -24,6 +24,17 @@ def invite(event: Event, registration: Registration, *, join_link: str, manage_l
     """The invite. ORGANIZER is `organizer_email` (else the event's first organizer) with
     `organizer_name` as its CN (else the event's title). A cancelled one (METHOD:CANCEL)
     keeps the UID and raises SEQUENCE past the event's, so calendars drop the entry."""
+    cal = calendar(event, registration, join_link=join_link, manage_link=manage_link,
+                   now=now, domain=domain, cancelled=cancelled,
+                   organizer_name=organizer_name, organizer_email=organizer_email)
+    return _with_timezones(cal)
+
+
+def calendar(event: Event, registration: Registration, *, join_link: str, manage_link: str,
+             now: datetime, domain: str, cancelled: bool = False,
+             organizer_name: str | None = None, organizer_email: str | None = None
+             ) -> Calendar:
+    """The invite's calendar without its VTIMEZONE (see `invite`)."""
     _ = translations(registration.language).gettext
     cal = Calendar()
     cal.add("prodid", "-//webinar//registration//ES")
@@ -56,30 +67,34 @@ def invite(event: Event, registration: Registration, *, join_link: str, manage_l
     alarm.add("trigger", timedelta(minutes=-15))
     item.add_component(alarm)
     cal.add_component(item)
-    _add_timezones(cal)
-    return cal.to_ical()
+    return cal
 
 
-def _add_timezones(cal: Calendar) -> None:
-    """What `cal.add_missing_timezones()` does (a VTIMEZONE, first, for each zone the
-    calendar uses, UTC and unknown zones aside), with each zone's VTIMEZONE computed
-    once per process: icalendar finds a zone's transitions hour by hour from 1970 to 2038,
-    which was most of the cost of composing a confirmation. The cached component is shared,
-    not copied: the calendar is only serialized, never changed after this."""
-    at = len(cal.timezones)
-    for tzid in cal.get_missing_tzids():
-        timezone = _timezone(tzid)
-        if timezone is not None:
-            cal.subcomponents.insert(at, timezone)
-            at += 1
+_FIRST_EVENT = b"\r\nBEGIN:VEVENT\r\n"
+
+
+def _with_timezones(cal: Calendar) -> bytes:
+    """`cal.add_missing_timezones()` then `cal.to_ical()` (a VTIMEZONE, first among the
+    components, for each zone the calendar uses, UTC and unknown zones aside), with each
+    zone's VTIMEZONE computed and serialized once per process: icalendar finds a zone's
+    transitions hour by hour from 1970 to 2038, and writing its forty-odd lines again for
+    every invite was most of what was left of a confirmation's cost. The calendar has one
+    component, the VEVENT; the zones' bytes go right before it (its BEGIN line is the
+    first line that starts so: a text value cannot hold a line break)."""
+    blocks = [block for tzid in cal.get_missing_tzids()
+              if (block := _timezone_ical(tzid)) is not None]
+    data = cal.to_ical()
+    if blocks:
+        at = data.index(_FIRST_EVENT) + 2
+        data = data[:at] + b"".join(blocks) + data[at:]
+    return data
 
 
 @lru_cache(maxsize=64)
-def _timezone(tzid: str) -> Timezone | None:
-    """The zone's VTIMEZONE (shared: never change it), or None for a zone icalendar does
-    not know."""
+def _timezone_ical(tzid: str) -> bytes | None:
+    """The zone's VTIMEZONE as written, or None for a zone icalendar does not know."""
     try:
-        return Timezone.from_tzid(tzid)
+        return Timezone.from_tzid(tzid).to_ical()
     except ValueError:
         return None
 

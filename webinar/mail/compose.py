@@ -241,6 +241,28 @@ def _parse_sender(sender: str) -> tuple[str, str]:
     return parseaddr(sender)
 
 
+# The headers every mail of a batch shares (From, Reply-To, Subject) are the same few
+# values over and over: each is written once. Pure functions of their arguments.
+@lru_cache(maxsize=256)
+def _shared_mailbox(header: str, name: str, addr: str) -> str:
+    return _Written(header, _mailbox(name, addr)).fold(policy=SMTP_POLICY)
+
+
+@lru_cache(maxsize=256)
+def _reply_to(addrs: tuple[str, ...]) -> str:
+    replies = _safe_addr_specs(list(addrs))  # one that cannot be written is left out
+    if not replies:
+        return ""
+    return _Written("Reply-To", [f"{a}," for a in replies[:-1]] + replies[-1:]).fold(
+        policy=SMTP_POLICY)
+
+
+@lru_cache(maxsize=256)
+def _subject(subject: str) -> str:
+    return _Written("Subject", _words(_one_line(subject)[:250], _PLAIN_TEXT)).fold(
+        policy=SMTP_POLICY)
+
+
 def compose(*, sender: str, sender_name: str | None = None, to_name: str, to_addr: str,
             subject: str, text: str,
             html: str | None, message_id: str, date: datetime, reply_to: list[str] | None = None,
@@ -250,18 +272,14 @@ def compose(*, sender: str, sender_name: str | None = None, to_name: str, to_add
     when it cannot be read as syntax, else encoded words) and in bodies, never parsed.
     `sender_name` (the organizer's, user text) replaces the display name of `sender`
     (WEBINAR_MAIL_FROM)."""
-    policy = SMTP_POLICY
     default_name, sender_addr = _parse_sender(sender)
     head = [
-        _Written("From", _mailbox(sender_name or default_name, sender_addr)).fold(policy=policy),
-        _Written("To", _mailbox(to_name, to_addr)).fold(policy=policy),
+        _shared_mailbox("From", sender_name or default_name, sender_addr),
+        _Written("To", _mailbox(to_name, to_addr)).fold(policy=SMTP_POLICY),
     ]
-    replies = _safe_addr_specs(reply_to or [])  # one that cannot be written is left out
-    if replies:
-        head.append(_Written("Reply-To", [f"{a}," for a in replies[:-1]] + replies[-1:])
-                    .fold(policy=policy))
-    head.append(_Written("Subject", _words(_one_line(subject)[:250], _PLAIN_TEXT))
-                .fold(policy=policy))
+    if reply_to:
+        head.append(_reply_to(tuple(reply_to)))
+    head.append(_subject(subject))
     head.append(_header("Date", format_datetime(date.astimezone(UTC))))
     head.append(_header("Message-ID", message_id))
     head.append(_header("Auto-Submitted", "auto-generated"))

@@ -19,14 +19,14 @@ import asyncio
 import logging
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from webinar.clock import to_db
 from webinar.events.model import Event
 from webinar.i18n import N_
 from webinar.mail.compose import UnsafeAddress
-from webinar.mail.messages import Broadcast, build
+from webinar.mail.messages import Broadcast, Parts, build
 from webinar.mail.transport import MailError
 from webinar.organizers import invitations
 from webinar.registrations.model import Registration
@@ -154,6 +154,8 @@ class _Pass:
     claimed_at: datetime
     slots: asyncio.Semaphore
     stats: RunStats
+    # What this pass's mails share, rendered once (messages.Parts).
+    parts: Parts = field(default_factory=Parts)
 
     async def still_ours(self, res: Resources, delivery_id: int) -> bool:
         # A batch behind a slow relay can outlive its lease; renew it before each send
@@ -211,9 +213,10 @@ async def _deliver_one(res: Resources, pass_: _Pass, row: Row, reg: Registration
             elif broadcast is not None:
                 assert reg is not None  # skip_reason gave a reason otherwise
                 msg = build(res, kind=row["kind"], event=event, reg=reg,
-                            message_id=row["message_id"], now=now, broadcast=broadcast)
+                            message_id=row["message_id"], now=now, broadcast=broadcast,
+                            parts=pass_.parts)
             else:
-                msg = await wrapup_mail.message(res, row, event, reg, now)
+                msg = await wrapup_mail.message(res, row, event, reg, now, pass_.parts)
             await res.mailer.send(msg)
         except MailError as exc:
             await _record_failure(res, pass_.claim, row, str(exc)[:500],

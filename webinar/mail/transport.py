@@ -1,7 +1,11 @@
 """Mail transport: delivering a composed message by SMTP or into .eml files.
 
 The SMTP mailer keeps a few connections open and reuses them, at most `smtp_connections`
-messages in flight.
+messages in flight. It runs the mail transaction (MAIL, RCPT, DATA) itself with aiosmtplib's
+command primitives rather than `sendmail`: a composed `Mail` already carries plain
+addr-specs (webinar.mail.compose refuses any other address) and CRLF lines, so parsing the
+addresses again and normalizing the line endings twice per message, which was a third of
+the sending CPU of a reminder run, is left out.
 """
 
 from __future__ import annotations
@@ -15,13 +19,14 @@ import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 import aiosmtplib
 
-from webinar.mail.compose import Mail
+from webinar.mail.compose import Mail, UnsafeAddress
 from webinar.settings import Settings, SmtpConfig
 
 log = logging.getLogger(__name__)
@@ -95,9 +100,15 @@ class SmtpMailer:
                                  start_tls=c.start_tls, timeout=c.timeout,
                                  username=c.username, password=c.password)
         await client.connect()
+        if client.is_ehlo_or_helo_needed:  # no TLS or login on connect: greet here
+            try:
+                await client.ehlo()
+            except aiosmtplib.SMTPHeloError:
+                await client.helo()
         return client
 
     async def send(self, msg: Mail) -> None:
+        envelope = Envelope.of(msg)  # before a connection is taken: may refuse the mail
         async with self._slots:
             client = self._idle.pop() if self._idle else None
             reused = client is not None
@@ -105,14 +116,14 @@ class SmtpMailer:
                 if client is None:
                     client = await self._connect()
                 try:
-                    await client.sendmail(msg.sender, msg.recipients, msg.as_bytes())
+                    await transact(client, envelope)
                 except aiosmtplib.SMTPServerDisconnected:
                     if not reused:
                         raise
                     # An idle connection the server closed: one fresh try.
                     await _quietly_close(client)
                     client = await self._connect()
-                    await client.sendmail(msg.sender, msg.recipients, msg.as_bytes())
+                    await transact(client, envelope)
             except aiosmtplib.SMTPRecipientsRefused as exc:
                 await _quietly_close(client)
                 codes = [r.code for r in exc.recipients] or [550]
@@ -134,6 +145,60 @@ class SmtpMailer:
             with contextlib.suppress(Exception):
                 await client.quit()
             await _quietly_close(client)
+
+
+_SAFE_PATH = re.compile(rb"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~@-]+")
+
+
+def _path(address: str) -> bytes:
+    """'<address>' for MAIL FROM / RCPT TO. Only a plain addr-spec is written as it is (what
+    compose gives); anything that could end the path or the command line is refused."""
+    data = address.encode("utf-8")
+    if not address.isascii() or not _SAFE_PATH.fullmatch(data) or data.count(b"@") != 1:
+        raise UnsafeAddress("an address that cannot be written on an SMTP command line")
+    return b"<" + data + b">"
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A mail ready for the wire: its paths for MAIL FROM and RCPT TO, and its bytes."""
+
+    sender: str
+    sender_path: bytes
+    recipients: list[tuple[str, bytes]]
+    data: bytes
+
+    @classmethod
+    def of(cls, msg: Mail) -> Envelope:
+        return cls(msg.sender, _path(msg.sender), [(r, _path(r)) for r in msg.recipients],
+                   msg.as_bytes())
+
+
+async def transact(client: aiosmtplib.SMTP, mail: Envelope) -> None:
+    """One mail transaction on a greeted connection, as aiosmtplib's `sendmail` runs it
+    (SIZE when offered; the message is refused only when every recipient is; RSET after
+    a refusal so the connection can be reused), on the message's own bytes, which are
+    already CRLF lines (DATA still dot-stuffs them)."""
+    sender, recipients, data = mail.sender_path, mail.recipients, mail.data
+    options = [b"SIZE=%d" % len(data)] if client.supports_extension("size") else []
+    try:
+        reply = await client.execute_command(b"MAIL", b"FROM:" + sender, *options)
+        if reply.code != aiosmtplib.SMTPStatus.completed:
+            raise aiosmtplib.SMTPSenderRefused(reply.code, reply.message, mail.sender)
+        refused = []
+        for address, path in recipients:
+            reply = await client.execute_command(b"RCPT", b"TO:" + path)
+            if reply.code not in (aiosmtplib.SMTPStatus.completed,
+                                  aiosmtplib.SMTPStatus.will_forward):
+                refused.append(aiosmtplib.SMTPRecipientRefused(reply.code, reply.message,
+                                                                address))
+        if len(refused) == len(recipients):
+            raise aiosmtplib.SMTPRecipientsRefused(refused)
+        await client.data(data)
+    except (aiosmtplib.SMTPResponseException, aiosmtplib.SMTPRecipientsRefused):
+        with contextlib.suppress(ConnectionError, aiosmtplib.SMTPException):
+            await client.rset()  # as sendmail does: a clean envelope for the next mail
+        raise
 
 
 async def _quietly_close(client: aiosmtplib.SMTP | None) -> None:

@@ -11,7 +11,7 @@ from webinar.certificates.service import certificate_attachment
 from webinar.events.model import Event
 from webinar.i18n import N_, format_when, translations
 from webinar.mail.compose import Attachment, Mail, compose
-from webinar.mail.messages import build
+from webinar.mail.messages import Parts, build
 from webinar.registrations.model import Registration
 from webinar.reports import render_xlsx, summary_sentence
 from webinar.reports.service import build_report
@@ -78,12 +78,13 @@ async def report_message(res: Resources, row: Row, event: Event,
 
 
 async def message(res: Resources, row: Row, event: Event, reg: Registration | None,
-                  now: datetime) -> Mail:
-    """The message of a planned delivery, whatever its kind."""
+                  now: datetime, parts: Parts | None = None) -> Mail:
+    """The message of a planned delivery, whatever its kind (`parts`: the delivery
+    pass's shared renders, see webinar.mail.messages.Parts)."""
     if row["kind"] in wrapup.ORGANIZER_KINDS:
         return await report_message(res, row, event, now)
     assert reg is not None  # delivery.skip_reason skips a registrant's mail without one
     attachments = (await thank_you_attachments(res, event, reg)
                    if row["kind"] == wrapup.THANK_YOU else [])
     return build(res, kind=row["kind"], event=event, reg=reg, message_id=row["message_id"],
-                 now=now, attachments=attachments)
+                 now=now, attachments=attachments, parts=parts)
