@@ -60,6 +60,9 @@ class PgConn:
             raise UniqueViolation(str(exc)) from exc
         return _count(status)
 
+    async def execute_bulk(self, sql: str, params: Params = ()) -> int:
+        return await self.execute(sql, params)  # asyncpg never runs on the loop's thread
+
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         try:
             await self._conn.executemany(numbered(sql), [tuple(r) for r in rows])

@@ -100,6 +100,15 @@ class Conn:
         except sqlite3.IntegrityError as exc:
             raise UniqueViolation(str(exc)) from exc
 
+    async def execute_bulk(self, sql: str, params: Params = ()) -> int:
+        """`execute` on the connection's thread even inline: a statement that may change
+        many rows (skipping 200,000 reminders of a cancelled event) would stop the event
+        loop for as long as it runs."""
+        try:
+            return int(await self._conn._execute(_run_execute, self._conn._conn, sql, params))
+        except sqlite3.IntegrityError as exc:
+            raise UniqueViolation(str(exc)) from exc
+
     async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         await self._conn.executemany(sql, rows)
 

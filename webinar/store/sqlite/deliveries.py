@@ -61,7 +61,7 @@ class DeliveryQueries:
         if kind is not None:
             sql += " AND kind = ?"
             params.append(kind)
-        return await self._conn.execute(sql, params)
+        return await self._conn.execute_bulk(sql, params)
 
 
     async def last_created(self, registration_id: int, kind: str) -> str | None:

@@ -132,7 +132,7 @@ class RegistrantQueries:
         # One statement a batch (UPDATE ... FROM: SQLite 3.33+, PostgreSQL; both name
         # the columns of VALUES column1, column2). Not a WITH: Python's sqlite3 counts
         # the changed rows only of a statement that starts with UPDATE.
-        return await self._conn.execute(
+        return await self._conn.execute_bulk(
             "UPDATE registrations SET search_key = keyed.column2"  # noqa: S608
             f" FROM (VALUES {values}) AS keyed"
             " WHERE registrations.id = keyed.column1 AND registrations.search_key IS NULL",
