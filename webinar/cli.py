@@ -135,6 +135,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
     from aiohttp import web
 
     from webinar.app import create_app
+    from webinar.workers import stop_once, supervise
 
     if "WEBINAR_BASE_URL" not in os.environ:
         # Links in mail should point where this server actually listens.
@@ -154,13 +155,13 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
         # uses the other core, not this event loop.
         scheduler = None if args.no_scheduler else SchedulerProcess()
         app = create_app(settings, background=scheduler)
+        stop_once(app)
         _started(url, args.demo)
         web.run_app(app, host=args.host, port=args.port, print=None, access_log=None,
                     loop=_event_loop())
         if scheduler is not None and scheduler.gave_up:
             sys.exit(1)
         return
-    from webinar.workers import supervise
 
     # Migrate and make the secret key once, before any worker exists.
     asyncio.run(migrate(settings, quiet=True))
@@ -168,6 +169,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
     def run_worker(index: int) -> None:
         scheduler = SchedulerProcess() if index == 0 and not args.no_scheduler else None
         app = create_app(settings, background=scheduler)
+        stop_once(app)
         web.run_app(app, host=args.host, port=args.port, print=None, access_log=None,
                     reuse_port=True, loop=_event_loop())
         if scheduler is not None and scheduler.gave_up:

@@ -27,6 +27,7 @@ running `serve --workers N` are fine; a deployment that wants them apart runs
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -36,6 +37,8 @@ import time
 from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 from types import FrameType
+
+from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +97,31 @@ def supervise(count: int, run_worker: Callable[[int], None]) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 0
+
+
+def stop_once(app: web.Application) -> None:
+    """Make a repeated SIGTERM/SIGINT harmless while the app shuts down. aiohttp's handler
+    raises GracefulExit on every signal until its cleanup ends; a second one (systemd
+    signals the whole control group and the supervisor forwards its own; honcho may send
+    it twice) then lands inside the shutdown and cuts it: requests under way answer 500,
+    the store is not closed, worker 0's scheduler process is not stopped. Once started,
+    the shutdown is left to finish (the supervisor kills what outlasts STOP_SECONDS)."""
+    async def install(app: web.Application) -> None:
+        loop = asyncio.get_running_loop()
+        stopping = False
+
+        def on_signal() -> None:
+            nonlocal stopping
+            if stopping:
+                log.info("already stopping; signal ignored")
+                return
+            stopping = True
+            raise web.GracefulExit()
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, on_signal)  # in place of aiohttp's (same keys)
+
+    app.on_startup.append(install)
 
 
 def _worker_main(run_worker: Callable[[int], None], index: int,

@@ -1,7 +1,11 @@
 """The .ics invite (RFC 5545): one VEVENT in the event's own time zone, with its VTIMEZONE.
 
-The UID is stable per registration and SEQUENCE follows the event's sequence, so a
-calendar updates the existing entry when the organizer moves the event.
+The UID is stable per registration and SEQUENCE rises with every change a calendar
+must apply (RFC 5546: an invite whose SEQUENCE is not above the one held for its UID is
+ignored): the event's sequence (raised when it moves), plus two for each time the
+registration was taken up again after a cancellation, plus one on the cancellation itself.
+So cancel -> register again -> moved -> cancel ... each outranks the one before, and
+registering again brings the cancelled entry back (see `sequence`).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ def invite(event: Event, registration: Registration, *, join_link: str, manage_l
            organizer_name: str | None = None, organizer_email: str | None = None) -> bytes:
     """The invite. ORGANIZER is `organizer_email` (else the event's first organizer) with
     `organizer_name` as its CN (else the event's title). A cancelled one (METHOD:CANCEL)
-    keeps the UID and raises SEQUENCE past the event's, so calendars drop the entry."""
+    keeps the UID and raises SEQUENCE past the invites', so calendars drop the entry."""
     cal = calendar(event, registration, join_link=join_link, manage_link=manage_link,
                    now=now, domain=domain, cancelled=cancelled,
                    organizer_name=organizer_name, organizer_email=organizer_email)
@@ -45,7 +49,7 @@ def calendar(event: Event, registration: Registration, *, join_link: str, manage
     item = VEvent()
     item.add("uid", f"registration-{registration.id}-{event.id}@{domain}")
     item.add("dtstamp", now)
-    item.add("sequence", event.sequence + 1 if cancelled else event.sequence)
+    item.add("sequence", sequence(event, registration, cancelled=cancelled))
     item.add("summary", event.title)
     lines = [event.description.strip()] if event.description.strip() else []
     join_label, manage_label = _("Join the event"), _("Manage your registration")
@@ -88,6 +92,16 @@ def _with_timezones(cal: Calendar) -> bytes:
         at = data.index(_FIRST_EVENT) + 2
         data = data[:at] + b"".join(blocks) + data[at:]
     return data
+
+
+def sequence(event: Event, registration: Registration, *, cancelled: bool) -> int:
+    """The invite's SEQUENCE. The UID stays the registration's across cancelling and
+    registering again (rather than a new UID per activation): every invite then updates
+    the one entry, so the person never ends up with two for one event (say, when a
+    cancellation is skipped or lost), and RFC 5546 revives a cancelled entry by a newer
+    revision of it. It only needs the count to outrank the cancellation: a cancellation is
+    one above the invites of its activation, and the next activation two above them."""
+    return event.sequence + 2 * registration.reactivations + (1 if cancelled else 0)
 
 
 @lru_cache(maxsize=64)

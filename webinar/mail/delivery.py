@@ -106,6 +106,10 @@ def skip_reason(row: Row, reg: Registration | None, event: Event | None,
             return "superseded by a newer update"
         if kind == "update" and now >= event.ends_at:
             return "event already ended"
+    elif kind == "cancelled" and reg.status != "cancelled":
+        # Registered again before this went out: composed now, its CANCEL would outrank
+        # the new invite and take the entry out of the calendar again.
+        return "registered again"
     elif kind == "waitlisted" and reg.status != "waitlisted":
         return f"registration {reg.status}"
     elif kind in FOLLOWUP_KINDS:

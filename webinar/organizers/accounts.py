@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -16,9 +17,24 @@ from webinar.validation import normalize_email
 
 SESSION_LIFETIME = timedelta(hours=12)
 MIN_PASSWORD, MAX_PASSWORD = 8, 1024
-_hasher = PasswordHasher()
-# Verifying against this when the email is unknown keeps the answer time the same.
-_DUMMY_HASH = _hasher.hash("not a password")
+
+
+class _Passwords:
+    """The argon2 hasher, and the hash an unknown account's sign-in is verified against
+    (so the answer takes as long as for a known one). That hash is made on first use and
+    kept here: hashing costs about 0.18 s, and every CLI command and worker imports this
+    module without signing anyone in."""
+
+    def __init__(self) -> None:
+        self.hasher = PasswordHasher()
+
+    @cached_property
+    def dummy_hash(self) -> str:
+        return self.hasher.hash("not a password")
+
+
+_passwords = _Passwords()
+_hasher = _passwords.hasher
 
 
 @dataclass(frozen=True)
@@ -77,7 +93,7 @@ async def check_password(store: Store, email: str, password: str) -> Organizer |
         address = ""
     row = await store.organizers.by_email(address) if address else None
     try:
-        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+        _hasher.verify(row["password_hash"] if row else _passwords.dummy_hash, password)
     except (VerificationError, InvalidHashError):
         return None
     if row is None:

@@ -29,6 +29,8 @@ class Registration:
     created_at: datetime
     confirmed_at: datetime | None
     cancelled_at: datetime | None
+    # Times this cancelled registration was taken up again (the same row, reactivated).
+    reactivations: int = 0
 
     @classmethod
     def from_row(cls, row: Row) -> Registration:
@@ -39,6 +41,7 @@ class Registration:
             sector=row["sector"], country=row["country"], language=row["language"],
             status=row["status"], created_at=from_db(row["created_at"]),
             confirmed_at=from_db(row["confirmed_at"]), cancelled_at=from_db(row["cancelled_at"]),
+            reactivations=row["reactivations"],
         )
 
 

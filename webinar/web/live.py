@@ -131,7 +131,9 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
     last_write = loop.time()
     try:
         await response.write(f"retry: {RETRY_MS}\n\n".encode())
-        while loop.time() < deadline and not closing.is_set():
+        first = True  # the current numbers go out once however short the stream's life
+        while first or (loop.time() < deadline and not closing.is_set()):
+            first = False
             if request.transport is None or request.transport.is_closing():
                 break  # the client went away
             try:

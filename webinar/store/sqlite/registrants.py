@@ -30,7 +30,7 @@ _ORDER = {
 }
 # What a row of the table shows (no consent or tokens beyond the personal links).
 _COLUMNS = ("id, event_id, token, join_token, email, name, organization, position, sector,"
-            " country, language, status, created_at, confirmed_at, cancelled_at")
+            " country, language, status, created_at, confirmed_at, cancelled_at, reactivations")
 
 
 def _like(text: str) -> str:

@@ -16,7 +16,7 @@ from webinar.store.text import search_key
 # The registration columns a join link needs (webinar.registrations.model.Registration).
 _JOIN_COLUMNS = ("id", "event_id", "token", "join_token", "email", "name", "organization",
                  "position", "sector", "country", "language", "status", "created_at",
-                 "confirmed_at", "cancelled_at")
+                 "confirmed_at", "cancelled_at", "reactivations")
 
 class RegistrationQueries:
     """Registrations SQL, bound to one connection (the reader or a transaction)."""
@@ -130,14 +130,14 @@ class RegistrationQueries:
     async def reactivate(self, registration_id: int, data: dict, status: str,
                          now: str) -> Row:
         """A cancelled registration registering again keeps its row, its address and both
-        tokens."""
+        tokens, and counts one more reactivation (its invites' SEQUENCE rises with it)."""
         key = search_key(data["name"], await self._email(registration_id),
                          data["organization"])
         return await self._conn.returning(
             "UPDATE registrations SET name = ?, organization = ?, position = ?, sector = ?,"
             " country = ?, language = ?, status = ?, consent_at = ?, cancelled_at = NULL,"
-            " confirmed_at = ?, waitlisted_at = ?, updated_at = ?, search_key = ?"
-            " WHERE id = ? RETURNING *",
+            " confirmed_at = ?, waitlisted_at = ?, updated_at = ?, search_key = ?,"
+            " reactivations = reactivations + 1 WHERE id = ? RETURNING *",
             (data["name"], data["organization"], data["position"], data["sector"], data["country"],
              data["language"], status, now, now if status == "confirmed" else None,
              now if status == "waitlisted" else None, now, key, registration_id),
