@@ -58,6 +58,24 @@ KIND_LABELS = {
     "sorry_missed": N_("sorry we missed you"),
     "links": N_("links sent by the organizers"), "broadcast": N_("message from the organizers"),
 }
+# Why a mail was skipped (`skip_reason`, and the planner's `skip_pending` reasons), as
+# the organizer's mail log shows them; errors from a relay are shown as the relay wrote
+# them. The stored reason stays English (the API gives it as it is).
+SKIP_LABELS = {
+    "event gone": N_("the event was deleted"),
+    "event cancelled": N_("the event was cancelled"),
+    "event draft": N_("the event is a draft"),
+    "registration gone": N_("the registration was deleted"),
+    "registration cancelled": N_("the registration was cancelled"),
+    "registration confirmed": N_("the registration is confirmed"),
+    "registration waitlisted": N_("the registration is on the waitlist"),
+    "superseded by a new schedule": N_("replaced by the new schedule"),
+    "superseded by a newer update": N_("replaced by a newer update"),
+    "event already started": N_("the event had already started"),
+    "event already ended": N_("the event had already ended"),
+    "registered again": N_("the person registered again"),
+    "re-planned": N_("planned again"),
+}
 MAX_ATTEMPTS = 8
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)

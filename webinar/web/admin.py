@@ -158,6 +158,8 @@ async def event_page(request: web.Request) -> web.Response:
         "mail_status": status, "statuses": deliveries_service.STATUSES,
         "status_label": lambda code: _(deliveries_service.STATUS_LABELS.get(code, code)),
         "kind_label": lambda code: _(deliveries_service.KIND_LABELS.get(code, code)),
+        "error_label": lambda text: (_(deliveries_service.SKIP_LABELS[text])
+                                     if text in deliveries_service.SKIP_LABELS else text),
         "local": lambda text: format_short(from_db(text), event.timezone, lang(request)),
         "wrapup": await wrapup_service.state(res.store, event), "now": res.now(),
         "request_wrapup": request.query.get("wrapup"),
