@@ -100,11 +100,11 @@ def test_rows_out_of_order_are_left_to_the_general_path():
     """`assess_ordered` refuses rows not in start order (the caller groups and sorts)."""
     minute = intervals.MINUTE_US
     assert intervals.assess_ordered(
-        [(1, 5 * minute, 6 * minute, False), (1, 2 * minute, 3 * minute, False)], {},
+        [(1, 5 * minute, 6 * minute), (1, 2 * minute, 3 * minute)], {},
         window_start=0, window_end=60 * minute, min_minutes_attended=0) is None
     found = intervals.assess_ordered(
-        [(1, 2 * minute, 3 * minute, False), (1, 5 * minute, 6 * minute, False),
-         (2, 0, 0, True)], {3: 1, 4: 0}, window_start=0, window_end=60 * minute,
+        [(1, 2 * minute, 3 * minute), (1, 5 * minute, 6 * minute), (2, 0, None)],
+        {3: 1, 4: 0}, window_start=0, window_end=60 * minute,
         min_minutes_attended=0)
     assert found == {1: intervals.Attendance(True, 2), 2: intervals.Attendance(True, 60),
                      3: intervals.Attendance(True, 0), 4: intervals.Attendance(False, 0)}

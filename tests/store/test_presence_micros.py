@@ -1,7 +1,6 @@
 """`attendance.registered_presence` hands the report its times as integer microseconds
-worked out by the database (SQLite's unixepoch, PostgreSQL's EXTRACT): exact to the
-microsecond, before and after the epoch's second boundaries, open intervals ending at
-their start, on both stores."""
+(the columns migration 0014 added, written beside the text): exact to the microsecond,
+around the second boundaries, an open interval's end as None, on both stores."""
 
 from __future__ import annotations
 
@@ -31,5 +30,5 @@ async def test_times_come_back_as_exact_microseconds(client, clock):
     rows = await store.attendance.registered_presence(event.id)
     assert [tuple(row) for row in rows] == [
         (registration_id, intervals.micros(start),
-         intervals.micros(start if end is None else end), end is None)
+         None if end is None else intervals.micros(end))
         for start, end in zip(starts, ends, strict=True)]

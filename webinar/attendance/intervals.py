@@ -328,14 +328,14 @@ class MinuteCounts:
         return points
 
 
-def assess_ordered(rows: Iterable[tuple[int, int, int, object]],
+def assess_ordered(rows: Iterable[tuple[int, int, int | None]],
                    clicks: Mapping[int, object], *,
                    window_start: int, window_end: int, min_minutes_attended: int,
                    now: int | None = None, counts: MinuteCounts | None = None
                    ) -> dict[int, Attendance] | None:
     """`assess_people` (and `MinuteCounts.add` of everyone's clipped spans, when `counts`
     is given) in one linear pass over intervals ordered by owner, then start: each row
-    is (owner, start, end, is_open: still open, its end ignored), in microseconds, taken
+    is (owner, start, end or None while still open), in microseconds, taken
     as the store gives them (no copy into columns: 300,000 rows). `clicks` maps each
     owner with a join click to whether one is inside the window. The same rule as
     `clip_spans` and `attended`, inlined: a report of 100,000 people and 300,000
@@ -352,8 +352,8 @@ def assess_ordered(rows: Iterable[tuple[int, int, int, object]],
     previous = run_start = run_end = total = 0
     present = False
     covered_to = -1
-    for owner, start, end, is_open in chain(rows, ((end_mark, 0, 0, False),)):
-        if is_open:
+    for owner, start, end in chain(rows, ((end_mark, 0, 0),)):
+        if end is None:
             if start > limit:
                 continue  # not there yet
             end = limit

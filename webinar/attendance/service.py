@@ -377,8 +377,8 @@ async def _registrations_attendance(store: Store, event: Event, window_start: in
         return found
     # Not in start order (times stored in another form): group, sort and clip per person.
     spans: dict[int, list[intervals.Span]] = defaultdict(list)
-    for owner, start, end, is_open in rows:  # end: the start again while open
-        spans[owner].append((start, None if is_open else end))
+    for owner, start, end in rows:
+        spans[owner].append((start, end))
     visits = await store.attendance.event_visit_times(event.id)
     times: dict[int, list[int]] = defaultdict(list)
     for (registration_id, _at), at in zip(visits, _micros_of([v[1] for v in visits]),

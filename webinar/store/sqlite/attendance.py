@@ -148,13 +148,12 @@ class AttendanceQueries:
 
     async def registered_presence(self, event_id: int) -> list[tuple]:
         """The intervals of the event's registrations as plain tuples (registration_id,
-        start, end or else the start, is_open), times in microseconds since the epoch
+        start, end or None while open), times in microseconds since the epoch
         (the columns of migration 0014), ordered by registration and start: a range scan
         of the covering index presence_intervals_by_event, so the attendance of a whole
         event is one linear pass (attendance.intervals.assess_ordered), no grouping."""
         return await self._conn.fetchall_tuples(
-            "SELECT registration_id, started_us, COALESCE(ended_us, started_us),"
-            " ended_us IS NULL FROM presence_intervals"
+            "SELECT registration_id, started_us, ended_us FROM presence_intervals"
             " WHERE event_id = ? AND registration_id IS NOT NULL"
             " ORDER BY registration_id, started_us", (event_id,))
 
