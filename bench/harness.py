@@ -229,8 +229,7 @@ def parse_wrk(out: str, name: str, load: str) -> Result:
     secs = float(seconds) * (1 if re.search(r"requests in [\d.]+s", out) else 0.001)
     # The percentile lines of the distribution, each on its own line: a bare "50%" would
     # also match a "+/- Stdev" figure such as 87.50% and read the next word ("Req/Sec").
-    p50 = _ms(re.search(r"^\s*50%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
-    p99 = _ms(re.search(r"^\s*99%\s+(\S+)$", out, re.M).group(1))  # type: ignore[union-attr]
+    p50, p99 = (_percentile(out, label) for label in ("50%", "99%"))
     errors = 0
     if m := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
         errors += int(m.group(1))
@@ -238,6 +237,16 @@ def parse_wrk(out: str, name: str, load: str) -> Result:
                       out):
         errors += sum(int(g) for g in m.groups())
     return Result(name, int(requests), secs, p50, p99, errors, load)
+
+
+def _percentile(out: str, label: str) -> float:
+    """A latency percentile line of the distribution (`  99%  12.34ms`), in ms; NaN (and
+    the output on stderr) when wrk printed none, rather than losing a long run."""
+    match = re.search(rf"^\s*{re.escape(label)}\s+(\S+)\s*$", out, re.M)
+    if match is None:
+        print(f"(no {label} line in wrk's output)\n{out}", file=sys.stderr)
+        return float("nan")
+    return _ms(match.group(1))
 
 
 def lua_string(value: str) -> str:
