@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import open_store
 from webinar.store.sqlite.database import SqliteStore
 
 AT = "2026-12-01T12:00:00+00:00"
@@ -27,13 +28,8 @@ class Boom(Exception):
 
 @pytest.fixture
 async def store(tmp_path):
-    store = SqliteStore(tmp_path / "group.db")
-    await store.connect()
-    await store.migrate()
-    try:
+    async with open_store(tmp_path / "group.db") as store:
         yield store
-    finally:
-        await store.close()
 
 
 def committed_cursors(path: Path) -> set[str]:

@@ -3,8 +3,10 @@ event loop's thread: a sign-up hands off to aiosqlite's thread only for its grou
 BEGIN IMMEDIATE and COMMIT (each hand-off is a wait for a thread and then for a loop turn,
 while the whole queue of writers waits behind the member). Everything else the group
 commit promises is checked in test_group_commit.py and the registration rush tests; here,
-that a member that fails half-way still leaves nothing behind, and that what a member
-wrote is committed for another connection when the sign-up returns."""
+that a member that fails half-way still leaves nothing behind, that what a member wrote
+is committed for another connection when the sign-up returns, and that a statement that
+may change many rows still runs on the thread (skipping a whole event's pending mail must
+not stop the loop, every other request of the web process, while it runs)."""
 
 from __future__ import annotations
 
@@ -16,19 +18,15 @@ from typing import Any
 import pytest
 
 from tests.conftest import NOW
-from tests.factories import new_event, sign_up
+from tests.factories import new_event, open_store, sign_up
+from webinar.clock import to_db
 from webinar.store.sqlite.database import SqliteStore
 
 
 @pytest.fixture
 async def store(tmp_path):
-    store = SqliteStore(tmp_path / "inline.db")
-    await store.connect()
-    await store.migrate()
-    try:
+    async with open_store(tmp_path / "inline.db") as store:
         yield store
-    finally:
-        await store.close()
 
 
 def count_writer_handoffs(store: SqliteStore) -> list[str]:
@@ -72,3 +70,21 @@ async def test_a_member_failing_after_inline_writes_leaves_nothing(store):
         types = [r[0] for r in other.execute("SELECT type FROM event_log WHERE type LIKE"
                                              " 'test.%'")]
     assert types == ["test.kept"]
+
+
+async def test_skipping_an_events_pending_mail_runs_on_the_thread(store):
+    event = await new_event(store, capacity=10)
+    async with store.transaction() as tx:
+        for n in range(3):
+            await tx.deliveries.plan(key=f"k{n}", kind="reminder", event_id=event.id,
+                                     registration_id=None, recipient=f"p{n}@example.org",
+                                     due_at=to_db(NOW), message_id=f"<m{n}@x>",
+                                     now=to_db(NOW))
+    handoffs = count_writer_handoffs(store)
+    async with store.transaction() as tx:
+        assert await tx.deliveries.skip_pending(reason="event cancelled", now=to_db(NOW),
+                                                event_id=event.id) == 3
+    assert any(h.startswith("UPDATE deliveries SET status = 'skipped'") for h in handoffs)
+    with closing(sqlite3.connect(store.path)) as other:
+        assert other.execute("SELECT DISTINCT status FROM deliveries").fetchall() == [
+            ("skipped",)]
