@@ -201,7 +201,7 @@ async def numbers(store: SqliteStore, event) -> tuple[float, float, float, bytes
     reads = 0.0
     originals = {}
     for area, name in (("registrations", "for_report"), ("registrations", "earlier_attendance"),
-                       ("attendance", "event_presence"), ("attendance", "event_visit_times"),
+                       ("attendance", "event_visit_times"),
                        ("attendance", "registered_presence"),
                        ("attendance", "walk_in_presence"), ("attendance", "visit_flags")):
         queries = getattr(store, area)

@@ -131,16 +131,6 @@ class AttendanceQueries:
             (event_id,),
         )
 
-    async def event_presence(self, event_id: int) -> list[tuple]:
-        """Every interval of the event, walk-ins included, as plain tuples
-        (registration_id, email, name, started_at, ended_at or else started_at, is_open)
-        in no particular order: the report reads hundreds of thousands (one range read of
-        presence_intervals_by_event) and converts the times in bulk."""
-        return await self._conn.fetchall_tuples(
-            "SELECT registration_id, email, name, started_at,"
-            " COALESCE(ended_at, started_at), ended_at IS NULL"
-            " FROM presence_intervals WHERE event_id = ?", (event_id,))
-
     async def event_visit_times(self, event_id: int) -> list[tuple]:
         """Every join visit of the event as (registration_id, at), in no particular order."""
         return await self._conn.fetchall_tuples(
