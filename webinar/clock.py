@@ -53,11 +53,19 @@ def from_db(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
+def micros(moment: datetime) -> int:
+    """An aware datetime as whole microseconds since the epoch (exact): the integer form
+    of times the attendance rule computes with and the store keeps beside the text."""
+    if moment.tzinfo is None:
+        raise ValueError("Interval times must be timezone-aware")
+    return (moment - EPOCH) // MICROSECOND
 
 
 def micros_of(text: str) -> int:
-    """A stored time (`to_db`'s text) as whole microseconds since the epoch: the integer
-    form the store keeps beside the text of presence intervals, for the report's read."""
-    return (from_db(text) - _EPOCH) // _MICROSECOND
+    """A stored time (`to_db`'s text) as `micros`."""
+    return micros(from_db(text))

@@ -17,6 +17,8 @@ from datetime import UTC, datetime, timedelta
 from itertools import chain
 from typing import TypeVar
 
+from webinar.clock import EPOCH, MICROSECOND, micros  # noqa: F401 (intervals.micros for callers)
+
 MINUTE = timedelta(minutes=1)
 
 
@@ -78,19 +80,10 @@ def merge(intervals: Iterable[Interval]) -> list[Interval]:
 # and compare a million datetime objects; the datetime functions (`clip`, `minutes`,
 # `present`, `assess`, `present_per_minute`) convert and call them, so there is one rule.
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-MICROSECOND = timedelta(microseconds=1)
 MINUTE_US = 60_000_000
 
 Span = tuple[int, int | None]  # (start, end or None = open), microseconds
 K = TypeVar("K")
-
-
-def micros(moment: datetime) -> int:
-    """An aware datetime as integer microseconds since the epoch (exact)."""
-    if moment.tzinfo is None:
-        raise ValueError("Interval times must be timezone-aware")
-    return (moment - EPOCH) // MICROSECOND
 
 
 def from_micros(value: int) -> datetime:

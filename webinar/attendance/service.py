@@ -22,14 +22,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from itertools import repeat
-from operator import floordiv, sub
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from webinar.attendance import imports, intervals, joining
 from webinar.attendance.imports import ParseResult, PresenceRow
 from webinar.attendance.intervals import Attendance, Interval
-from webinar.clock import from_db, to_db
+from webinar.clock import from_db, micros_of, to_db
 from webinar.events.model import Event
 from webinar.outbox import log as outbox
 from webinar.registrations.model import Registration
@@ -308,15 +306,6 @@ class EventAttendance:
     timeline: list[dict[str, object]] = field(default_factory=list)
 
 
-def _micros_of(texts: list[str]) -> list[int]:
-    """Stored times (UTC ISO text) as microseconds since the epoch, converted in C loops
-    (map over fromisoformat, minus the epoch, floor-divided by a microsecond): the
-    walk-ins' intervals (the registrations' come from the database already converted,
-    `registered_presence`)."""
-    return list(map(floordiv, map(sub, map(datetime.fromisoformat, texts),
-                                  repeat(intervals.EPOCH)), repeat(intervals.MICROSECOND)))
-
-
 async def event_attendance(store: Store, event: Event,
                            now: datetime | None = None) -> EventAttendance:
     """The whole event's attendance (for the report and the wrap-up): the registrations'
@@ -329,14 +318,10 @@ async def event_attendance(store: Store, event: Event,
     counts = intervals.MinuteCounts.of_window(window_start, window_end)
     registrations = await _registrations_attendance(store, event, window_start, window_end,
                                                     limit, counts)
-    rows = await store.attendance.walk_in_presence(event.id)
-    starts = _micros_of([row[2] for row in rows])
-    ends = _micros_of([row[3] for row in rows])  # the start again for an open interval
     walk_in_spans: dict[str, list[intervals.Span]] = defaultdict(list)
-    for (email, name, _start, _end, is_open), start, end in zip(rows, starts, ends,
-                                                                strict=True):
+    for email, name, start, end in await store.attendance.walk_in_presence(event.id):
         who = f"email:{email}" if email else "name:" + " ".join(name.casefold().split())
-        walk_in_spans[who].append((start, None if is_open else end))
+        walk_in_spans[who].append((start, end))  # microseconds; end None while open
     no_clicks: dict[str, list[int]] = {}
     walk_ins, walk_ins_in_room = intervals.assess_people(
         walk_in_spans, no_clicks, window_start=window_start, window_end=window_end,
@@ -381,9 +366,8 @@ async def _registrations_attendance(store: Store, event: Event, window_start: in
         spans[owner].append((start, end))
     visits = await store.attendance.event_visit_times(event.id)
     times: dict[int, list[int]] = defaultdict(list)
-    for (registration_id, _at), at in zip(visits, _micros_of([v[1] for v in visits]),
-                                          strict=True):
-        times[registration_id].append(at)
+    for registration_id, at in visits:
+        times[registration_id].append(micros_of(at))
     found, in_room = intervals.assess_people(
         spans, times, window_start=window_start, window_end=window_end,
         min_minutes_attended=event.min_minutes_attended, now=limit)

@@ -218,8 +218,8 @@ class AttendanceQueries(Protocol):
     async def event_visit_times(self, event_id: int) -> list[tuple]: ...
     # The whole event's attendance in one linear pass (attendance.service):
     # (registration_id, started_us, ended_us or None) ordered by registration_id,
-    # started_us; the walk-ins' (email, name, started_at, ended_at or
-    # else started_at, is_open); and (registration_id, 1 if a visit is in since..until).
+    # started_us; the walk-ins' (email, name, started_us, ended_us or None); and
+    # (registration_id, 1 if a visit is in since..until).
     async def registered_presence(self, event_id: int) -> list[tuple]:
         """(registration_id, start, end or None while open) of every interval of the
         event's registrations, times as integer microseconds since the epoch, in

@@ -148,11 +148,10 @@ class AttendanceQueries:
             " ORDER BY registration_id, started_us", (event_id,))
 
     async def walk_in_presence(self, event_id: int) -> list[tuple]:
-        """The walk-ins' intervals as plain tuples (email, name, started_at, ended_at or
-        else started_at, is_open), in no particular order."""
+        """The walk-ins' intervals as plain tuples (email, name, start, end or None while
+        open), times in microseconds since the epoch, in no particular order."""
         return await self._conn.fetchall_tuples(
-            "SELECT email, name, started_at, COALESCE(ended_at, started_at),"
-            " ended_at IS NULL FROM presence_intervals"
+            "SELECT email, name, started_us, ended_us FROM presence_intervals"
             " WHERE event_id = ? AND registration_id IS NULL", (event_id,))
 
     async def visit_flags(self, event_id: int, since: str, until: str) -> list[tuple]:
