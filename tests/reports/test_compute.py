@@ -150,3 +150,17 @@ def test_one_sector_event():
     r = compute(facts(sectors=only), people, 0, [])
     assert [(row.sector, row.registered, row.attended) for row in r.by_sector] == [
         ("academic", 1, 1)]
+
+
+def test_other_row_sums_every_sector_no_longer_offered():
+    people = [Person("confirmed", "media", attended=True, minutes=40),
+              Person("confirmed", "media", attended=False),
+              Person("confirmed", "ngo", attended=True, minutes=20),
+              Person("confirmed", "academic", attended=True, minutes=90),
+              Person("waitlisted", "ngo", attended=True, minutes=60)]
+    r = compute(facts(), people, 0, [])
+    other = r.by_sector[-1]
+    assert other.sector == OTHER_SECTOR
+    assert (other.registered, other.attended, other.avg_minutes, other.median_minutes) == (
+        3, 2, 30.0, 30.0)
+    assert (r.registered, r.attended) == (4, 3)

@@ -29,8 +29,8 @@ DEFAULT_TOP_ORGANIZATIONS = 15
 
 class Person(NamedTuple):
     """One registration as the report sees it. `attended` and `minutes` follow the
-    contract (minutes: whole minutes of presence inside the window). A named tuple: a
-    report builds one for each of 100,000 registrations."""
+    contract (minutes: whole minutes of presence inside the window). `compute` takes
+    these or plain tuples of the same fields (`PersonFields`)."""
 
     status: Status
     sector: str
@@ -40,6 +40,12 @@ class Person(NamedTuple):
     minutes: int = 0
     # Attended an earlier event of the same organizers (reports.service.returning_people).
     returning: bool = False
+
+
+# What `compute` reads of each person, in Person's order: a Person, or a plain tuple with
+# the same fields (the report service builds one per registration, and a plain tuple is
+# cheaper).
+PersonFields = tuple[str, str, str, str, bool, int, bool]
 
 
 def _round_half_up(numerator: int, denominator: int, decimals: int) -> float:
@@ -67,23 +73,21 @@ def _organization_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _sector_row(code: str, label_es: str, label_en: str,
-                people: Sequence[Person]) -> SectorRow:
-    minutes = [p.minutes for p in people if p.attended]
+def _sector_row(code: str, label_es: str, label_en: str, registered: int,
+                minutes: list[int]) -> SectorRow:
+    """The row of one sector: `registered` confirmed people, `minutes` those of the ones
+    who attended."""
     return SectorRow(
-        sector=code, label_es=label_es, label_en=label_en, registered=len(people),
-        attended=len(minutes), attendance_rate=rate(len(minutes), len(people)),
+        sector=code, label_es=label_es, label_en=label_en, registered=registered,
+        attended=len(minutes), attendance_rate=rate(len(minutes), registered),
         avg_minutes=_mean(minutes), median_minutes=_median(minutes),
     )
 
 
-def _countries(confirmed: Sequence[Person]) -> list[CountryRow]:
-    as_given: Counter[str] = Counter()  # counted as typed first: few distinct values
-    came: Counter[str] = Counter()
-    for person in confirmed:
-        as_given[person.country] += 1
-        if person.attended:
-            came[person.country] += 1
+def _countries(as_given: Counter[str], came: Counter[str]) -> list[CountryRow]:
+    """Countries grouped by their code (spaces and case ignored), from the confirmed
+    people counted by the country as typed (`as_given`) and of those who attended
+    (`came`)."""
     registered: Counter[str] = Counter()
     attended: Counter[str] = Counter()
     for given, count in as_given.items():
@@ -94,18 +98,13 @@ def _countries(confirmed: Sequence[Person]) -> list[CountryRow]:
             for code in sorted(registered, key=lambda c: (-registered[c], c))]
 
 
-def _organizations(confirmed: Sequence[Person],
+def _organizations(as_given: Counter[str], came: Counter[str],
                    top: int) -> tuple[list[OrganizationRow], int]:
     """Organizations grouped ignoring case and spacing, shown in their most frequent
     spelling; people who gave none are not an organization. Sorted by registered, then
-    attended (both descending), then name. Returns the top `top` and how many more there
-    were."""
-    as_given: Counter[str] = Counter()  # counted as typed first: far fewer distinct values
-    came: Counter[str] = Counter()
-    for person in confirmed:
-        as_given[person.organization] += 1
-        if person.attended:
-            came[person.organization] += 1
+    attended (both descending), then name. From the confirmed people counted by the
+    organization as typed (`as_given`, in order of first appearance) and of those who
+    attended (`came`). Returns the top `top` and how many more there were."""
     spellings: dict[str, Counter[str]] = {}
     registered: Counter[str] = Counter()
     attended: Counter[str] = Counter()
@@ -143,7 +142,7 @@ def _peak(timeline: Sequence[TimelinePoint]) -> Peak:
     return Peak(None, 0) if best is None else Peak(best.minute, best.present)
 
 
-def compute(event: EventFacts, people: Iterable[Person], walk_ins: int,
+def compute(event: EventFacts, people: Iterable[PersonFields], walk_ins: int,
             timeline: Iterable[TimelinePoint | Mapping[str, object]],
             *, top_organizations: int = DEFAULT_TOP_ORGANIZATIONS) -> Report:
     """The report of `event`.
@@ -163,39 +162,59 @@ def compute(event: EventFacts, people: Iterable[Person], walk_ins: int,
     - `timeline` is `[{minute, present}]` as `intervals.present_per_minute` gives it (or
       TimelinePoint objects); the peak is its first minute with the most people present.
     """
-    everyone = list(people)
-    confirmed = [p for p in everyone if p.status == "confirmed"]
-    offered = [s.code for s in event.sectors]
-    by_code: dict[str, list[Person]] = {code: [] for code in offered}
-    others: list[Person] = []
-    for person in confirmed:
-        if person.sector in by_code:
-            by_code[person.sector].append(person)
-        else:
-            others.append(person)
-    by_sector = [_sector_row(s.code, s.es, s.en, by_code[s.code]) for s in event.sectors]
+    # One pass over everyone, counting what the tables need: a report at 100,000
+    # registrations is built on the organizer's click (and the live view's refresh).
+    waitlisted = cancelled = returning = 0
+    registered: Counter[str] = Counter()  # by sector code
+    minutes: dict[str, list[int]] = {}  # by sector code, of those who attended
+    countries: Counter[str] = Counter()  # as typed; few distinct values
+    countries_came: Counter[str] = Counter()
+    organizations: Counter[str] = Counter()  # as typed; far fewer values than people
+    organizations_came: Counter[str] = Counter()
+    for status, sector, country, organization, attended, spent, is_returning in people:
+        if status != "confirmed":
+            if status == "waitlisted":
+                waitlisted += 1
+            elif status == "cancelled":
+                cancelled += 1
+            continue
+        registered[sector] += 1
+        countries[country] += 1
+        organizations[organization] += 1
+        if attended:
+            minutes.setdefault(sector, []).append(spent)
+            countries_came[country] += 1
+            organizations_came[organization] += 1
+            if is_returning:
+                returning += 1
+    by_sector = [_sector_row(s.code, s.es, s.en, registered[s.code], minutes.get(s.code, []))
+                 for s in event.sectors]
+    offered = {s.code for s in event.sectors}
+    others = [code for code in registered if code not in offered]
     if others:
-        by_sector.append(_sector_row(OTHER_SECTOR, "", "", others))
-    minutes = [p.minutes for p in confirmed if p.attended]
-    returning = sum(1 for p in confirmed if p.attended and p.returning)
-    organizations, left_out = _organizations(confirmed, top_organizations)
+        by_sector.append(_sector_row(
+            OTHER_SECTOR, "", "", sum(registered[code] for code in others),
+            [spent for code in others for spent in minutes.get(code, [])]))
+    every_minutes = [spent for row in minutes.values() for spent in row]
+    total = sum(registered.values())
+    top, left_out = _organizations(organizations, organizations_came, top_organizations)
     points = _timeline(timeline)
     return Report(
         event=event,
-        registered=len(confirmed),
-        attended=len(minutes),
-        attendance_rate=rate(len(minutes), len(confirmed)),
-        avg_minutes=_mean(minutes),
-        median_minutes=_median(minutes),
+        registered=total,
+        attended=len(every_minutes),
+        attendance_rate=rate(len(every_minutes), total),
+        avg_minutes=_mean(every_minutes),
+        median_minutes=_median(every_minutes),
         by_sector=by_sector,
         walk_ins=walk_ins,
-        waitlisted=sum(1 for p in everyone if p.status == "waitlisted"),
-        cancelled=sum(1 for p in everyone if p.status == "cancelled"),
-        countries=_countries(confirmed),
-        organizations=organizations,
+        waitlisted=waitlisted,
+        cancelled=cancelled,
+        countries=_countries(countries, countries_came),
+        organizations=top,
         organizations_left_out=left_out,
         timeline=points,
         peak=_peak(points),
-        new_attendees=len(minutes) - returning,
+        new_attendees=len(every_minutes) - returning,
         returning_attendees=returning,
     )
