@@ -20,7 +20,6 @@ from webinar.mail.transport import Mailer, open_mailer
 from webinar.settings import Settings
 from webinar.store.errors import DatabaseUnavailable
 from webinar.store.interface import Store
-from webinar.store.postgres.database import PostgresStore
 from webinar.store.sqlite.database import SqliteStore
 
 
@@ -65,10 +64,15 @@ class Resources:
 @asynccontextmanager
 async def open_store(settings: Settings) -> AsyncIterator[Store]:
     """The store named by the settings, connected, and closed again."""
-    store: SqliteStore | PostgresStore
+    store: Store
     url = settings.postgres_url
-    store = (PostgresStore(url, max_size=settings.db_pool_size) if url
-             else SqliteStore(settings.db_path))
+    if url:
+        # Imported only when configured: asyncpg and the PostgreSQL store hold about 6 MB
+        # in each process (web and scheduler) that the embedded default would not use.
+        from webinar.store.postgres.database import PostgresStore
+        store = PostgresStore(url, max_size=settings.db_pool_size)
+    else:
+        store = SqliteStore(settings.db_path)
     try:
         await store.connect()
     except OSError as exc:  # the PostgreSQL store raises its refusals as OSErrors too
