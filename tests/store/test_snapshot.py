@@ -62,3 +62,12 @@ async def test_a_snapshot_left_by_an_error_ends_and_the_next_sees_new_writes(two
     await sign_up(two, NOW, event, 1)
     async with one.snapshot() as view:
         assert len(await view.registrations.for_report(event.id)) == 1
+
+
+async def test_a_snapshot_refuses_to_write(two_stores):
+    one, _ = two_stores
+    event = await new_event(one, capacity=None)
+    with pytest.raises(Exception, match="(?i)read.?only"):
+        async with one.snapshot() as view:
+            await view.registrations.set_cancelled(1, "2026-12-01T12:00:00.000000Z")
+    assert await one.registrations.for_report(event.id) == []

@@ -132,6 +132,7 @@ class SqliteStore(_Queries):
         conn = self._snapshot_readers.pop() if self._snapshot_readers else None
         if conn is None:
             conn = await _open(self.path)
+            await conn.execute("PRAGMA query_only=ON")  # a snapshot reads, never writes
         ended = False
         try:
             await begin_read(conn)
