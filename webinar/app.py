@@ -21,6 +21,7 @@ from webinar.web import (
     live,
     open_data,
     public,
+    shutdown,
     watch,
     webhooks,
 )
@@ -74,4 +75,5 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None,
     assets.setup(app)
     certificates.setup(app)
     open_data.setup(app)
+    shutdown.setup(app)
     return app

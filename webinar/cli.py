@@ -135,6 +135,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
     from aiohttp import web
 
     from webinar.app import create_app
+    from webinar.web.shutdown import GRACE_SECONDS
     from webinar.workers import stop_once, supervise
 
     if "WEBINAR_BASE_URL" not in os.environ:
@@ -158,7 +159,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
         stop_once(app)
         _started(url, args.demo)
         web.run_app(app, host=args.host, port=args.port, print=None, access_log=None,
-                    loop=_event_loop())
+                    shutdown_timeout=GRACE_SECONDS, loop=_event_loop())
         if scheduler is not None and scheduler.gave_up:
             sys.exit(1)
         return
@@ -171,7 +172,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
         app = create_app(settings, background=scheduler)
         stop_once(app)
         web.run_app(app, host=args.host, port=args.port, print=None, access_log=None,
-                    reuse_port=True, loop=_event_loop())
+                    reuse_port=True, shutdown_timeout=GRACE_SECONDS, loop=_event_loop())
         if scheduler is not None and scheduler.gave_up:
             sys.exit(1)
 

@@ -14,8 +14,9 @@ any worker starts (on SQLite too; on PostgreSQL `migrate` also holds an advisory
 so parents on several hosts starting together are safe), then forks the workers. It
 serves nothing itself. A worker that dies (a crash, an OOM kill) is started again after
 a second. SIGTERM or SIGINT to the parent: each worker gets SIGTERM and shuts down as
-aiohttp does (stops accepting, finishes the requests under way, closes its store and
-stops its scheduler), the parent waits up to `STOP_SECONDS`, kills what is left and
+aiohttp does (stops accepting, finishes the requests under way within
+webinar.web.shutdown.GRACE_SECONDS and cuts those whose body is still arriving, closes
+its store and stops its scheduler), the parent waits up to `STOP_SECONDS`, kills what is left and
 exits 0.
 
 The scheduler: only worker 0 starts it, as its child process (unless `--no-scheduler`;

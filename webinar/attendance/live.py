@@ -14,6 +14,9 @@ page and its server-sent-events stream both show what it returns.
 - **By sector**: every sector the event offers, zeros included, in the event's order;
   a code a registration holds that the event no longer offers follows them.
 - **Latest joins**: the last clicks and interval starts, newest first.
+
+All four reads are of one moment (one `Store.snapshot`): a join or a leave committed
+while they run shows in the next refresh, in every number at once.
 """
 
 from __future__ import annotations
@@ -88,7 +91,7 @@ async def live_numbers(store: Store, event: Event, now: datetime, *,
                        recent_minutes: int = RECENT_MINUTES,
                        latest: int = LATEST) -> LiveNumbers:
     """The live view's numbers at `now` (see the module's docstring for the rules):
-    four reads, none of them per person."""
+    four reads in one snapshot (`Store.snapshot`), none of them per person."""
     window_start, window_end = intervals.window(event.starts_at, event.ends_at,
                                                 event.doors_open_minutes)
     until = to_db(min(now, window_end))
@@ -96,25 +99,29 @@ async def live_numbers(store: Store, event: Event, now: datetime, *,
     walk_ins = 0
     # A watch page beats every minute: a beat within HEARTBEAT_GAP means still watching.
     beat_since = to_db(now - HEARTBEAT_GAP)
-    for row in await store.attendance.open_presence(event.id, to_db(window_start), until,
-                                                    beat_since):
+    stamp = to_db(now)
+    since = to_db(max(now - timedelta(minutes=recent_minutes), window_start))
+    async with store.snapshot() as view:  # one moment: a join meanwhile is in no number
+        open_rows = await view.attendance.open_presence(event.id, to_db(window_start),
+                                                        until, beat_since)
+        clicker_rows = await view.attendance.recent_clickers(event.id, since, until)
+        visit_rows = await view.attendance.latest_visits(event.id, stamp, latest)
+        interval_rows = await view.attendance.latest_intervals(event.id, stamp, latest)
+    for row in open_rows:
         who = _identity(row)
         if who in present:
             continue
         present[who] = row["sector"]
         if who[0] != "registration":
             walk_ins += 1
-    since = to_db(max(now - timedelta(minutes=recent_minutes), window_start))
     clicked: dict[object, str | None] = {}
-    for row in await store.attendance.recent_clickers(event.id, since, until):
+    for row in clicker_rows:
         who = ("registration", row["registration_id"])
         if who not in present:
             clicked[who] = row["sector"]
-    stamp = to_db(now)
-    joins = [Join(from_db(r["at"]), r["name"], r["sector"], CLICK)
-             for r in await store.attendance.latest_visits(event.id, stamp, latest)]
+    joins = [Join(from_db(r["at"]), r["name"], r["sector"], CLICK) for r in visit_rows]
     joins += [Join(from_db(r["at"]), r["name"] or "", r["sector"], r["source"])
-              for r in await store.attendance.latest_intervals(event.id, stamp, latest)]
+              for r in interval_rows]
     joins.sort(key=lambda j: j.at, reverse=True)
     return LiveNumbers(
         at=now, window_start=window_start, window_end=window_end,

@@ -31,7 +31,7 @@ from webinar.clock import from_db, micros_of, to_db
 from webinar.events.model import Event
 from webinar.outbox import log as outbox
 from webinar.registrations.model import Registration
-from webinar.store.interface import JoinVisit, Row, Store
+from webinar.store.interface import JoinVisit, Queries, Row, Store
 
 NOBODY = Attendance(attended=False, minutes=0)
 
@@ -306,7 +306,7 @@ class EventAttendance:
     timeline: list[dict[str, object]] = field(default_factory=list)
 
 
-async def event_attendance(store: Store, event: Event,
+async def event_attendance(store: Queries, event: Event,
                            now: datetime | None = None) -> EventAttendance:
     """The whole event's attendance (for the report and the wrap-up): the registrations'
     intervals in registration and start order, clipped and counted in one linear pass
@@ -332,7 +332,7 @@ async def event_attendance(store: Store, event: Event,
                            timeline=counts.points())
 
 
-async def registrations_attendance(store: Store, event: Event,
+async def registrations_attendance(store: Queries, event: Event,
                                    now: datetime | None = None) -> dict[int, Attendance]:
     """`event_attendance(...).registrations` without the walk-ins and the timeline (the
     registrants table's filter and sort by attendance)."""
@@ -343,7 +343,7 @@ async def registrations_attendance(store: Store, event: Event,
                                            None)
 
 
-async def _registrations_attendance(store: Store, event: Event, window_start: int,
+async def _registrations_attendance(store: Queries, event: Event, window_start: int,
                                     window_end: int, limit: int | None,
                                     counts: intervals.MinuteCounts | None
                                     ) -> dict[int, Attendance]:

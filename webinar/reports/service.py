@@ -4,8 +4,9 @@
 Four reads whatever the size of the event: the registrations (all statuses, only the
 columns the report uses), the presence intervals and the join visits (both through
 `attendance.service.event_attendance`), and the earlier attendance of the same people at
-the organizers' earlier events (`returning_people`). Everything after is linear in the number of
-people and intervals.
+the organizers' earlier events (`returning_people`), all in one snapshot (`Store.snapshot`:
+a registration or interval committed meanwhile is in none of them). Everything after is
+linear in the number of people and intervals.
 
 Choices the contract leaves open:
 - `walk_ins` counts the walk-ins who attended by the same rule as registered people
@@ -67,9 +68,10 @@ def returning_people(rows: Sequence[Row]) -> set[int]:
 
 async def build_report(store: Store, event: Event, now: datetime) -> Report:
     """The attendance report of `event` as of `now`."""
-    rows = await store.registrations.for_report(event.id)
-    seen = await attendance_service.event_attendance(store, event, now)
-    returning = returning_people(await store.registrations.earlier_attendance(event.id))
+    async with store.snapshot() as view:  # the reads of one moment (Store.snapshot)
+        rows = await view.registrations.for_report(event.id)
+        seen = await attendance_service.event_attendance(view, event, now)
+        returning = returning_people(await view.registrations.earlier_attendance(event.id))
     attendance = seen.registrations
     # Plain tuples in Person's field order: a named tuple each costs twice as much, and
     # there are as many as registrations.

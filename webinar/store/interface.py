@@ -328,7 +328,23 @@ class Transaction(Queries, Protocol):
     """The queries inside one write transaction: committed together or not at all."""
 
 
+class Snapshot(Queries, Protocol):
+    """The queries inside one read-only transaction: every read sees the database as it
+    was when the block began, whatever other connections or processes commit meanwhile.
+    Read only: a write inside it fails (PostgreSQL) or is not allowed by contract."""
+
+
 class Store(Queries, Protocol):
+    def snapshot(self) -> AbstractAsyncContextManager[Snapshot]:
+        """Reads of one moment (`async with store.snapshot() as view:`), for a service
+        whose reads must agree with each other (the live view, the report). It holds no
+        write lock and blocks no writer; writes committed while it is open are not seen
+        inside it, and are seen by reads after it. SQLite: BEGIN and a first SELECT on a
+        reader connection of its own (WAL snapshot); PostgreSQL: a REPEATABLE READ READ
+        ONLY transaction on one pooled connection. Keep it short: an open SQLite snapshot
+        keeps the WAL from being checkpointed past it."""
+        ...
+
     def transaction(self) -> AbstractAsyncContextManager[Transaction]:
         """A write transaction. Whatever it wrote is committed before the block exits
         without an error (callers acknowledge right after it); a block that raises

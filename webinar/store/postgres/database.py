@@ -62,6 +62,10 @@ class PostgresTransaction(_Queries):
     """The queries inside one transaction (READ COMMITTED) on one pooled connection."""
 
 
+class PostgresSnapshot(_Queries):
+    """The queries inside one REPEATABLE READ READ ONLY transaction."""
+
+
 class PostgresStore(_Queries):
     """The store on one PostgreSQL database, named by a postgresql:// URL."""
 
@@ -105,6 +109,17 @@ class PostgresStore(_Queries):
     async def transaction(self) -> AsyncIterator[PostgresTransaction]:
         async with self._require_pool().acquire() as conn, conn.transaction():
             yield PostgresTransaction(PgConn(conn), in_transaction=True)
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[PostgresSnapshot]:
+        """Reads of one moment (see `Store.snapshot`): a REPEATABLE READ READ ONLY
+        transaction on one pooled connection, its snapshot taken by a first statement at
+        the start of the block (PostgreSQL takes it at the first query, not at BEGIN). It
+        takes no lock a writer waits for."""
+        async with self._require_pool().acquire() as conn, conn.transaction(
+                isolation="repeatable_read", readonly=True):
+            await conn.execute("SELECT 1")
+            yield PostgresSnapshot(PgConn(conn), in_transaction=False)
 
     async def migrate(self) -> list[str]:
         """Apply the migration files not applied yet, each in its own transaction, under a

@@ -65,6 +65,28 @@ def _run_fetchall(conn: sqlite3.Connection, sql: str, params: Params) -> list:
         cursor.close()
 
 
+def _begin_read(conn: sqlite3.Connection) -> None:
+    """BEGIN a read transaction and take its snapshot now: in WAL mode a deferred
+    transaction reads the database as of its first read, not as of BEGIN."""
+    conn.execute("BEGIN")
+    conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").close()
+
+
+def _end_read(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
+async def begin_read(conn: aiosqlite.Connection) -> None:
+    """Start a snapshot read transaction on `conn` (one hand-off to its thread)."""
+    await conn._execute(_begin_read, conn._conn)
+
+
+async def end_read(conn: aiosqlite.Connection) -> None:
+    """End the read transaction `begin_read` started, if it is still open."""
+    await conn._execute(_end_read, conn._conn)
+
+
 class Conn:
     """Statements on one aiosqlite connection, rows as dicts, integrity errors as the
     store's own UniqueViolation.

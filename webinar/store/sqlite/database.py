@@ -29,7 +29,7 @@ from webinar.store.backfill import fill_search_keys
 from webinar.store.batching import Batcher, write_join_visits
 from webinar.store.interface import JoinVisit, Row
 from webinar.store.sqlite.attendance import AttendanceQueries
-from webinar.store.sqlite.connection import Conn, _open
+from webinar.store.sqlite.connection import Conn, _open, begin_read, end_read
 from webinar.store.sqlite.deliveries import DeliveryQueries
 from webinar.store.sqlite.events import EventQueries
 from webinar.store.sqlite.invitations import InvitationQueries
@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 # The most transactions one group commit holds: bounds the wait of its first member.
 GROUP_LIMIT = 64
+# Idle snapshot connections kept open for the next `snapshot()` (more are opened when
+# more snapshots run at once, and closed after).
+IDLE_SNAPSHOT_READERS = 2
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -81,6 +84,10 @@ class SqliteTransaction(_Queries):
     """The queries inside one write transaction."""
 
 
+class SqliteSnapshot(_Queries):
+    """The queries inside one read transaction on a snapshot connection."""
+
+
 class SqliteStore(_Queries):
     """The store on one SQLite file; its own query attributes read committed data."""
 
@@ -88,6 +95,7 @@ class SqliteStore(_Queries):
         self.path = Path(path)
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
+        self._snapshot_readers: list[aiosqlite.Connection] = []  # idle, for `snapshot`
         self._write_lock = asyncio.Lock()
         self._waiting = 0  # transactions queued for the write lock
         self._group: asyncio.Future[None] | None = None  # the open group's commit
@@ -107,10 +115,38 @@ class SqliteStore(_Queries):
         self.registrations = _ReaderRegistrations(Conn(self._reader))
 
     async def close(self) -> None:
-        for conn in (self._reader, self._writer):
+        idle, self._snapshot_readers = self._snapshot_readers, []
+        for conn in (*idle, self._reader, self._writer):
             if conn is not None:
                 await conn.close()
         self._reader = self._writer = None
+
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[SqliteSnapshot]:
+        """Reads of one moment (see `Store.snapshot`): a read transaction (BEGIN and a
+        first SELECT, WAL's snapshot isolation) on a connection of its own, never the
+        store's reader (whose other reads, such as join clicks, must see the latest
+        commit) nor the writer (no write lock taken, no writer waits). The connection is
+        kept for the next snapshot (up to IDLE_SNAPSHOT_READERS idle)."""
+        assert self._writer is not None, "database not connected"
+        conn = self._snapshot_readers.pop() if self._snapshot_readers else None
+        if conn is None:
+            conn = await _open(self.path)
+            await conn.execute("PRAGMA query_only=ON")  # a snapshot reads, never writes
+        ended = False
+        try:
+            await begin_read(conn)
+            yield SqliteSnapshot(Conn(conn))
+        finally:
+            try:
+                await end_read(conn)
+                ended = True
+            finally:
+                if (ended and self._writer is not None
+                        and len(self._snapshot_readers) < IDLE_SNAPSHOT_READERS):
+                    self._snapshot_readers.append(conn)
+                else:
+                    await conn.close()
 
     async def add_join_visit(self, visit: JoinVisit) -> None:
         """Join visits arriving together share one member of the group commit (one
