@@ -1,12 +1,14 @@
 """The report of a stored event: reads its registrations and attendance and hands them to
 `compute` (the API, the admin page and the CLI call `build_report`).
 
-Four reads whatever the size of the event: the registrations (all statuses, only the
-columns the report uses), the presence intervals and the join visits (both through
-`attendance.service.event_attendance`), and the earlier attendance of the same people at
-the organizers' earlier events (`returning_people`), all in one snapshot (`Store.snapshot`:
-a registration or interval committed meanwhile is in none of them). Everything after is
-linear in the number of people and intervals.
+Five reads whatever the size of the event, all in one snapshot (`Store.snapshot`: a
+registration or interval committed meanwhile is in none of them): the registrations (all
+statuses, only the columns the report uses); through `attendance.service.event_attendance`,
+the registered people's presence intervals (integer microseconds, in registration and
+start order), one row per registration that clicked its join link, and the walk-ins'
+intervals; and the earlier attendance of the same people at the organizers' earlier
+events (`returning_people`). Everything after is linear in the number of people and
+intervals.
 
 Choices the contract leaves open:
 - `walk_ins` counts the walk-ins who attended by the same rule as registered people
