@@ -47,20 +47,17 @@ async def test_a_second_sigterm_during_shutdown_is_harmless(tmp_path):
                 await asyncio.sleep(0.1)
         [worker0] = worker_pids(log)[0]
         [scheduler] = children()
-        # Requests under way keep the workers shutting down until they end: webhook
-        # posts whose body is not all sent yet (several, so some reach worker 0).
-        slow = [await asyncio.open_connection("127.0.0.1", port) for _ in range(12)]
-        for _reader, writer in slow:
-            writer.write(b"POST /api/v1/webhooks/zoom HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-                         b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{")
-            await writer.drain()
+        # Worker 0's shutdown waits for its scheduler process to stop; a stopped
+        # (SIGSTOPped) child holds it there until SIGCONT, so the second SIGTERM surely
+        # lands inside that shutdown.
+        os.kill(scheduler, signal.SIGSTOP)
         os.kill(proc.pid, signal.SIGTERM)  # it sends SIGTERM to each worker
         while _listening(port):  # noqa: ASYNC110 - both workers stopped accepting: stopping
             await asyncio.sleep(0.02)
         os.kill(worker0, signal.SIGTERM)  # again, as systemd to the whole group
         os.kill(proc.pid, signal.SIGTERM)
-        for _reader, writer in slow:  # the clients give up; the workers go on stopping
-            writer.close()
+        await asyncio.sleep(0.3)  # let worker 0 take the signals before the child goes on
+        os.kill(scheduler, signal.SIGCONT)  # it takes the SIGTERM it was sent and stops
         code = await asyncio.wait_for(proc.wait(), timeout=60)
     finally:
         if proc.returncode is None:
