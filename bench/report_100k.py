@@ -92,6 +92,22 @@ spans, and building the 100,000 Person tuples.
     speed moves by a factor 1.8 within minutes (the calibration loop). In-process phases
     at 100,000: registrations read 0.30 s, intervals read 0.32 s, join clicks 0.06 s,
     the pass 0.25-0.40 s, building the people 0.21-0.28 s, compute 0.36-0.39 s.
+
+    after (session of 2026-11-30, noon: compute counts everyone in one pass instead of
+    about seven, the report service hands it plain tuples instead of named tuples; the
+    reads run in one snapshot, `Store.snapshot`). Load average 2.0-2.3 (other sessions'
+    test suites), calibration loop 0.36-0.66 s:
+    three sizes (--keep /tmp/rsql/db-all --repeat 3):
+        json   10,000 registrations: best 0.16 s (reads 0.08 s), median 0.21 s
+        json   30,000 registrations: best 0.29 s (reads 0.15 s), median 0.29 s
+        json  100,000 registrations: best 0.95 s (reads 0.47 s), median 1.51 s
+        xlsx  100,000 registrations: 1.37-1.84 s (build_report and render_xlsx)
+    100,000 alone, eight runs (--keep /tmp/rsql/db-new --sizes 100000, --repeat 3 or 5):
+    best 0.88-1.61 s, median 1.18-1.80 s; JSON byte-identical to the 895c05a code's.
+    The previous commit run alternately in the same minutes: best 1.10-1.87 s, median
+    1.12-1.91 s. The host's noise (a factor 1.5 between identical runs) is larger than
+    the change; compute's own share fell from 0.50 to 0.29 s and building the people's
+    from 0.26 to about 0.15 s (cProfile, --profile).
 """
 
 from __future__ import annotations
@@ -109,7 +125,7 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import closing
+from contextlib import asynccontextmanager, closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -197,35 +213,46 @@ def fill(path: Path, event_id: int, size: int, rng: random.Random) -> None:
 
 async def numbers(store: SqliteStore, event) -> tuple[float, float, float, bytes]:
     """(seconds for the report's JSON, seconds in the reads, CPU seconds of this process
-    (all threads: SQLite reads in aiosqlite's), the JSON)."""
+    (all threads: SQLite reads in aiosqlite's), the JSON). The reads are timed on the
+    snapshot the report reads from (`store.snapshot`)."""
     reads = 0.0
-    originals = {}
-    for area, name in (("registrations", "for_report"), ("registrations", "earlier_attendance"),
-                       ("attendance", "event_visit_times"),
-                       ("attendance", "registered_presence"),
-                       ("attendance", "walk_in_presence"), ("attendance", "visit_flags")):
-        queries = getattr(store, area)
-        original = getattr(queries, name)
-        originals[(area, name)] = original
 
-        def timed(*args, _original=original, **kwargs):
-            async def run():
-                nonlocal reads
-                began = time.perf_counter()
-                try:
-                    return await _original(*args, **kwargs)
-                finally:
-                    reads += time.perf_counter() - began
-            return run()
-        setattr(queries, name, timed)
+    def time_reads(view) -> None:
+        for area, name in (("registrations", "for_report"),
+                           ("registrations", "earlier_attendance"),
+                           ("attendance", "event_visit_times"),
+                           ("attendance", "registered_presence"),
+                           ("attendance", "walk_in_presence"), ("attendance", "visit_flags")):
+            queries = getattr(view, area)
+            original = getattr(queries, name)
+
+            def timed(*args, _original=original, **kwargs):
+                async def run():
+                    nonlocal reads
+                    began = time.perf_counter()
+                    try:
+                        return await _original(*args, **kwargs)
+                    finally:
+                        reads += time.perf_counter() - began
+                return run()
+            setattr(queries, name, timed)  # on this snapshot's own query objects
+
+    snapshot = store.snapshot
+
+    @asynccontextmanager
+    async def timed_snapshot():
+        async with snapshot() as view:
+            time_reads(view)
+            yield view
+
+    store.snapshot = timed_snapshot  # type: ignore[method-assign]
     try:
         began, cpu = time.perf_counter(), time.process_time()
         report = await build_report(store, event, NOW)
         body = json.dumps(report.to_json(), ensure_ascii=False).encode()
         return time.perf_counter() - began, reads, time.process_time() - cpu, body
     finally:
-        for (area, name), original in originals.items():
-            setattr(getattr(store, area), name, original)
+        del store.snapshot  # the class's method again
 
 
 def calibration() -> float:
