@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -45,6 +46,8 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--modes", default=",".join(harness.MODES))
+    parser.add_argument("--rate", type=float, default=None,
+                        help="paced: requests/s offered in total (bench/openloop.py)")
     args = parser.parse_args()
     modes = args.modes.split(",")
     with tempfile.TemporaryDirectory(prefix="bench-join-") as tmp:
@@ -65,9 +68,17 @@ def main() -> int:
         def script(name: str, port: int) -> str:
             return SCRIPT % {"file": harness.lua_string(str(files[name]))}
 
+        def build(name: str) -> Callable[[int], bytes]:
+            """The paced run's requests: request n visits the n-th token of the list."""
+            import openloop
+
+            names = files[name].read_text().split()
+            return lambda n: openloop.http_request("GET", f"/j/{names[n % len(names)]}")
+
         results = harness.run_modes(
             modes, lambda m: data.get(m), script, duration=args.duration,
-            warmup=args.warmup, connections=args.connections)
+            warmup=args.warmup, connections=args.connections, rate=args.rate,
+            build_for=build, expect=frozenset({303}))
         bare = next((r for r in results if r.name == "bare"), results[0])
         harness.print_table("join link (GET /j/{join_token}, distinct tokens)", results, bare)
         for mode, d in data.items():

@@ -15,10 +15,12 @@ the rush the last confirmation mail was sent. Needs `wrk` (Debian package `wrk`)
 from __future__ import annotations
 
 import argparse
+import json
 import secrets
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -47,6 +49,24 @@ def script(name: str, port: int) -> str:
     return SCRIPT % {"prefix": harness.lua_string(prefix), "slug": harness.SLUG}
 
 
+def build(name: str) -> Callable[[int], bytes]:
+    """The paced run's requests (bench/openloop.py): request n registers a distinct email."""
+    import openloop
+
+    prefix = f"{name}-{secrets.token_hex(4)}-"
+    path = f"/api/v1/events/{harness.SLUG}/registrations"
+
+    def request(n: int) -> bytes:
+        body = json.dumps({
+            "name": f"Persona {n}", "email": f"{prefix}{n}@example.org",
+            "organization": "Universidad", "position": "Docente",
+            "sector": harness.SECTORS[n % 4], "country": "GT", "language": "es",
+            "consent": True}).encode()
+        return openloop.http_request("POST", path, body=body,
+                                     headers={"Content-Type": "application/json"})
+    return request
+
+
 def confirmations_sent(mode: str, data: harness.DataDir | None) -> None:
     """After the rush, wait for serve's scheduler to send every confirmation."""
     if mode != "serve" or data is None:
@@ -70,13 +90,16 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--modes", default=",".join(harness.MODES))
+    parser.add_argument("--rate", type=float, default=None,
+                        help="paced: requests/s offered in total (bench/openloop.py)")
     args = parser.parse_args()
     modes = args.modes.split(",")
     with tempfile.TemporaryDirectory(prefix="bench-reg-") as tmp:
         results = harness.run_modes(
             modes, lambda m: None if m == "bare" else harness.make_data_dir(Path(tmp), m),
             script, duration=args.duration, warmup=args.warmup,
-            connections=args.connections, after=confirmations_sent)
+            connections=args.connections, after=confirmations_sent, rate=args.rate,
+            build_for=build, expect=frozenset({201}))
     bare = next((r for r in results if r.name == "bare"), results[0])
     harness.print_table("public API registration (POST /api/v1/events/{slug}/registrations)",
                         results, bare)
