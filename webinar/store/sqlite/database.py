@@ -159,7 +159,7 @@ class SqliteStore(_Queries):
         group: asyncio.Future[None] | None = None
         try:
             if self._group is None:
-                await conn.execute("BEGIN IMMEDIATE")
+                await conn.begin_immediate()
                 self._group = asyncio.get_running_loop().create_future()
                 self._group_size = 0
             group = self._group
