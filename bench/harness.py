@@ -8,6 +8,10 @@ open loop offering R requests/s in total over the same connections (Poisson, wrk
 latency from the scheduled send time), to measure latency below saturation; the table then
 adds the offered rate, the max latency and the generator's send lag.
 
+BENCH_PROBE=FILE (environment) loads bench/probe/sitecustomize.py into the servers: one
+line per process in FILE at exit with its GC pauses, event-loop lag and SQLite write-lock
+waits and holds (where the tail comes from).
+
 Each figure is printed with the load average of the moment beside it: the machine is
 shared, so the ratio to the bare handler measured in the same run is what counts.
 
@@ -172,6 +176,9 @@ def server(mode: str, data: DataDir | None) -> Iterator[int]:
                "WEBINAR_SECRET_KEY": data.secret, "WEBINAR_RATE_LIMIT": "0"}
         env.pop("WEBINAR_DB", None)
         env.pop("WEBINAR_SMTP_URL", None)  # mail as .eml files in the data dir
+        if env.get("BENCH_PROBE"):  # bench/probe/sitecustomize.py: GC, loop lag, write lock
+            paths = [str(ROOT / "bench" / "probe"), env.get("PYTHONPATH", "")]
+            env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     process = subprocess.Popen(cmd, cwd=ROOT, env=env)
     try:
         wait_ready(port)
