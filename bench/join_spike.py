@@ -11,6 +11,18 @@ measured run outruns the list it starts again at its top, still one visit each).
 req/s, p50, p99, errors (anything but a 303 counts), the ratio to the bare handler and the
 load average, then the visits the database holds. bench/join_link.py is the older Python
 load generator for the same path. Needs `wrk`.
+
+`--rate R`: paced (bench/openloop.py, see bench/registration_api.py), e.g.
+`.venv/bin/python bench/join_spike.py --rate 900` (50 connections, 8 s; load beside):
+
+    before (cad0507)                           after (checkpoints off COMMIT, BEGIN polled)
+    web    p50 12.3 p99 55.5 max 113 (1.76)    bare  p50 0.9 p99  8.6 max  49 (1.20)
+    serve  p50  8.6 p99 80.6 max 155 (2.11)    web   p50 5.6 p99 57.5 max 134 (1.33)
+                                               serve p50 6.1 p99 39.3 max  80 (1.35)
+
+Zero errors, every visit stored. One run each: the join path changed little (its visits
+are already batched; the p99 moves with the host's load: bare alone 9-126 ms p99 at
+900/s between load 1.2 and 3).
 """
 
 from __future__ import annotations
