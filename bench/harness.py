@@ -3,6 +3,15 @@ join_spike.py): a fresh data dir with one event, the servers as subprocesses (a 
 aiohttp handler, `webinar serve --no-scheduler` = the Procfile's web process, and
 `webinar serve` with its scheduler process), and wrk driving each in turn in one run.
 
+With `rate` (the scripts' `--rate R`), bench/openloop.py drives each server instead: an
+open loop offering R requests/s in total over the same connections (Poisson, wrk2-style,
+latency from the scheduled send time), to measure latency below saturation; the table then
+adds the offered rate, the max latency and the generator's send lag.
+
+BENCH_PROBE=FILE (environment) loads bench/probe/sitecustomize.py into the servers: one
+line per process in FILE at exit with its GC pauses, event-loop lag and SQLite write-lock
+waits and holds (where the tail comes from).
+
 Each figure is printed with the load average of the moment beside it: the machine is
 shared, so the ratio to the bare handler measured in the same run is what counts.
 
@@ -14,6 +23,7 @@ middleware and no database: aiohttp's own floor on this machine.
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import re
 import secrets
@@ -166,6 +176,9 @@ def server(mode: str, data: DataDir | None) -> Iterator[int]:
                "WEBINAR_SECRET_KEY": data.secret, "WEBINAR_RATE_LIMIT": "0"}
         env.pop("WEBINAR_DB", None)
         env.pop("WEBINAR_SMTP_URL", None)  # mail as .eml files in the data dir
+        if env.get("BENCH_PROBE"):  # bench/probe/sitecustomize.py: GC, loop lag, write lock
+            paths = [str(ROOT / "bench" / "probe"), env.get("PYTHONPATH", "")]
+            env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
     process = subprocess.Popen(cmd, cwd=ROOT, env=env)
     try:
         wait_ready(port)
@@ -190,6 +203,9 @@ class Result:
     p99_ms: float
     errors: int
     load: str
+    max_ms: float = math.nan
+    offered: float | None = None      # paced runs: requests/s offered
+    lag_p99_ms: float = math.nan      # paced runs: p99 of (sent - scheduled)
 
     @property
     def rate(self) -> float:
@@ -249,12 +265,38 @@ def _percentile(out: str, label: str) -> float:
     return _ms(match.group(1))
 
 
+def paced(port: int, build: Callable[[int], bytes], *, rate: float, duration: float,
+          connections: int, expect: frozenset[int], name: str = "") -> Result:
+    """Drive the port with bench/openloop.py at `rate` requests/s; warn (on stderr) when
+    the offered rate was not achieved or requests went out late."""
+    import openloop
+
+    load = open("/proc/loadavg").read().split()[0]
+    r = openloop.run(port, build, rate=rate, duration=duration, connections=connections,
+                     expect=expect)
+    for warning in r.warnings():
+        print(f"({name or 'warm-up'}: {warning})", file=sys.stderr, flush=True)
+    if r.errors:
+        print(f"({name or 'warm-up'}: statuses {r.statuses}, {r.failed} connection errors)",
+              file=sys.stderr, flush=True)
+    return Result(name, r.completed, r.elapsed, r.ms(50), r.ms(99), r.errors, load,
+                  max_ms=r.max_ms, offered=r.offered, lag_p99_ms=r.lag_ms(99))
+
+
 def lua_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def print_table(title: str, results: list[Result], bare: Result) -> None:
     print(f"\n{title}")
+    if any(r.offered is not None for r in results):
+        print(f"{'server':<8} {'offered':>8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+              f" {'max ms':>8} {'lag p99':>8} {'errors':>7} {'load':>6}")
+        for r in results:
+            print(f"{r.name:<8} {r.offered or 0:>8,.0f} {r.rate:>8,.0f} {r.p50_ms:>8.1f}"
+                  f" {r.p99_ms:>8.1f} {r.max_ms:>8.1f} {r.lag_p99_ms:>8.1f} {r.errors:>7}"
+                  f" {r.load:>6}", flush=True)
+        return
     print(f"{'server':<8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}"
           f" {'x bare':>7} {'load':>6}")
     for r in results:
@@ -266,12 +308,27 @@ def print_table(title: str, results: list[Result], bare: Result) -> None:
 def run_modes(modes: list[str], data_for: Callable[[str], DataDir | None],
               script_for: Callable[[str, int], str], *, duration: float, warmup: float,
               connections: int, after: Callable[[str, DataDir | None], None] | None = None,
+              rate: float | None = None,
+              build_for: Callable[[str], Callable[[int], bytes]] | None = None,
+              expect: frozenset[int] = frozenset({200, 201, 303}),
               ) -> list[Result]:
-    """For each mode: start it, warm it up, measure it, stop it."""
+    """For each mode: start it, warm it up, measure it, stop it. With `rate`, paced by
+    bench/openloop.py with the requests of `build_for(name)` instead of wrk."""
     results = []
     for mode in modes:
         data = data_for(mode)
         with server(mode, data) as port:
+            if rate is not None:
+                assert build_for is not None
+                if warmup:
+                    paced(port, build_for("warm-" + mode), rate=rate, duration=warmup,
+                          connections=connections, expect=expect)
+                result = paced(port, build_for(mode), rate=rate, duration=duration,
+                               connections=connections, expect=expect, name=mode)
+                results.append(result)
+                if after is not None:
+                    after(mode, data)
+                continue
             if warmup:
                 wrk(port, script_for("warm-" + mode, port), duration=warmup,
                     connections=connections)

@@ -48,7 +48,7 @@ async def test_a_sign_up_hands_off_only_begin_and_commit(store):
     event = await new_event(store, capacity=10)
     handoffs = count_writer_handoffs(store)
     reg = await sign_up(store, NOW, event, 1)
-    assert handoffs == ["BEGIN IMMEDIATE", "COMMIT"]
+    assert handoffs == ["_run_begin_immediate", "COMMIT"]  # BEGIN IMMEDIATE, polled
     with closing(sqlite3.connect(store.path)) as other:
         assert other.execute("SELECT status FROM registrations WHERE id = ?",
                              (reg.id,)).fetchone() == ("confirmed",)

@@ -5,6 +5,7 @@ use these; services reach them through the store's query objects."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,10 @@ Params = Sequence[Any] | dict[str, Any]
 
 def _dict_row(cursor: sqlite3.Cursor, values: tuple) -> dict[str, Any]:
     return {col[0]: value for col, value in zip(cursor.description, values, strict=True)}
+
+
+BUSY_TIMEOUT = 10.0  # seconds a statement waits for another connection's lock
+BEGIN_POLL = 0.0005  # seconds between tries of BEGIN IMMEDIATE while another holds the lock
 
 
 # unixepoch() (migration 0014 converts the stored times with it) came in SQLite 3.38 (2022);
@@ -36,7 +41,7 @@ async def _open(path: Path) -> aiosqlite.Connection:
     conn.row_factory = _dict_row  # type: ignore[assignment]  # typeshed says a class
     await conn.execute("PRAGMA journal_mode=WAL")
     await conn.execute("PRAGMA foreign_keys=ON")
-    await conn.execute("PRAGMA busy_timeout=10000")
+    await conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
     await conn.execute("PRAGMA synchronous=NORMAL")
     return conn
 
@@ -55,6 +60,28 @@ def _run_fetchone(conn: sqlite3.Connection, sql: str, params: Params) -> Any:
         return cursor.fetchone()
     finally:
         cursor.close()
+
+
+def _run_begin_immediate(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, trying again every BEGIN_POLL while another connection (another
+    process) holds the write lock, for up to BUSY_TIMEOUT. SQLite's own busy handler sleeps
+    1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100 ms between tries: a writer behind another
+    process's short transactions woke up to 50-100 ms after the lock was free (and often
+    found it taken again), while its own queue of transactions waited behind it."""
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        deadline = time.monotonic() + BUSY_TIMEOUT
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY  # or BUSY_RECOVERY
+                if not busy or time.monotonic() > deadline:
+                    raise
+            time.sleep(BEGIN_POLL)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT * 1000)}")
 
 
 def _run_fetchall(conn: sqlite3.Connection, sql: str, params: Params) -> list:
@@ -121,6 +148,11 @@ class Conn:
             return int(await self._call(_run_execute, sql, params))
         except sqlite3.IntegrityError as exc:
             raise UniqueViolation(str(exc)) from exc
+
+    async def begin_immediate(self) -> None:
+        """BEGIN IMMEDIATE on the connection's thread, polling finely for the write lock
+        (see `_run_begin_immediate`)."""
+        await self._conn._execute(_run_begin_immediate, self._conn._conn)
 
     async def execute_bulk(self, sql: str, params: Params = ()) -> int:
         """`execute` on the connection's thread even inline: a statement that may change

@@ -29,6 +29,7 @@ from webinar.store.backfill import fill_search_keys
 from webinar.store.batching import Batcher, write_join_visits
 from webinar.store.interface import JoinVisit, Row
 from webinar.store.sqlite.attendance import AttendanceQueries
+from webinar.store.sqlite.checkpoint import Checkpointer
 from webinar.store.sqlite.connection import Conn, _open, begin_read, end_read
 from webinar.store.sqlite.deliveries import DeliveryQueries
 from webinar.store.sqlite.events import EventQueries
@@ -104,17 +105,22 @@ class SqliteStore(_Queries):
         self._tasks: set[asyncio.Task[None]] = set()
         self._visits: Batcher[JoinVisit, None] = Batcher(
             lambda visits: write_join_visits(self, visits))
+        self._checkpointer = Checkpointer(self.path)  # WAL checkpoints off the COMMITs
 
     async def connect(self) -> None:
         # aiosqlite logs every statement with its parameters at DEBUG: personal data.
         logging.getLogger("aiosqlite").setLevel(logging.INFO)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = await _open(self.path)
+        # Its COMMITs hold the write lock: no checkpoint (and fsync) inside them.
+        await self._writer.execute("PRAGMA wal_autocheckpoint=0")
         self._reader = await _open(self.path)
+        await self._checkpointer.open()
         super().__init__(Conn(self._reader))
         self.registrations = _ReaderRegistrations(Conn(self._reader))
 
     async def close(self) -> None:
+        await self._checkpointer.close()
         idle, self._snapshot_readers = self._snapshot_readers, []
         for conn in (*idle, self._reader, self._writer):
             if conn is not None:
@@ -189,7 +195,7 @@ class SqliteStore(_Queries):
         group: asyncio.Future[None] | None = None
         try:
             if self._group is None:
-                await conn.execute("BEGIN IMMEDIATE")
+                await conn.begin_immediate()
                 self._group = asyncio.get_running_loop().create_future()
                 self._group_size = 0
             group = self._group
@@ -222,6 +228,7 @@ class SqliteStore(_Queries):
         try:
             await conn.execute("COMMIT" if self._group_size else "ROLLBACK")
             self.commits += 1 if self._group_size else 0
+            self._checkpointer.committed(self._group_size)
         except BaseException as exc:
             if writer_in_transaction(self._writer):
                 await conn.execute("ROLLBACK")
