@@ -179,9 +179,19 @@ def server(mode: str, data: DataDir | None) -> Iterator[int]:
         if env.get("BENCH_PROBE"):  # bench/probe/sitecustomize.py: GC, loop lag, write lock
             paths = [str(ROOT / "bench" / "probe"), env.get("PYTHONPATH", "")]
             env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
-    process = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    # The servers' output (the access log: a line a request) goes to a file, not the
+    # terminal the figures are printed on; its tail is shown when a server fails to start.
+    log_dir = data.path if data is not None else Path(tempfile.gettempdir())
+    log_path = log_dir / f"server-{mode}-{port}.log"
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
-        wait_ready(port)
+        try:
+            wait_ready(port)
+        except SystemExit:
+            tail = log_path.read_text(errors="replace").splitlines()[-20:]
+            print("\n".join(tail), file=sys.stderr)
+            raise
         yield port
     finally:
         process.terminate()
@@ -190,6 +200,8 @@ def server(mode: str, data: DataDir | None) -> Iterator[int]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        if data is None and log_path.stat().st_size == 0:
+            log_path.unlink()  # the bare handler's, in the temp dir: nothing to keep
 
 
 # --- wrk -----------------------------------------------------------------------------------
