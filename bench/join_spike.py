@@ -23,6 +23,13 @@ load generator for the same path. Needs `wrk`.
 Zero errors, every visit stored. One run each: the join path changed little (its visits
 are already batched; the p99 moves with the host's load: bare alone 9-126 ms p99 at
 900/s between load 1.2 and 3).
+
+Later the same day (merged code, load 0.7-1.3), web only, five runs alternating with
+the code before a try at taking BEGIN IMMEDIATE on the loop's thread when the lock is
+free (not kept: no gain): bare p99 7-28 ms, web p99 18-138 ms (median 28.5 ms) at 900/s.
+At 500/s, one run of each (load 1.0): bare p50 1.0 p99 9.7; web p50 3.6 p99 14.3;
+serve p50 3.3 p99 14.1 ms (`--rate 500 --modes bare,web,serve`). So p99 < 20 ms holds at
+a quarter of the web process's closed-loop throughput (about 2,000/s), not at a half.
 """
 
 from __future__ import annotations

@@ -39,6 +39,16 @@ the confirmations takes the other), and in serve the write lock shared with the 
 (web waits ~3.5 s in BEGIN per 12 s run; the scheduler holds it ~1.5 s). Tried and not
 kept: gc.freeze() after start-up (gen-2 collections happen only during start-up; no gain),
 sys.setswitchinterval(0.0005) (p99 56/35/23 -> 29/23/24 ms: within the noise).
+
+At 200/s (a quarter of the web process's closed-loop throughput), merged code, load
+1.0-1.2, `--rate 200 --modes bare,web,serve`: bare p50 1.1 p99 3.5; web p50 4.6 p99
+15.5; serve p50 7.3 p99 23.6 ms, and again serve alone 8.1 / 26.0 ms; zero errors, every
+confirmation sent 0.3 s after the rush. With BENCH_PROBE in serve at 200/s: the
+scheduler made 1,602 write transactions for about 2,000 confirmations (one a mail,
+mostly: the mark after each SMTP send) and held the write lock 1.3 s of the run; the
+web process's BEGIN waited p99 9.4 ms for it. Taking BEGIN IMMEDIATE on the loop's thread
+when the lock is free (no hand-off) was tried and not kept: closed-loop web throughput
+790/804 before, 757/777 after (alternating runs).
 """
 
 from __future__ import annotations
