@@ -321,11 +321,11 @@ def run_modes(modes: list[str], data_for: Callable[[str], DataDir | None],
               script_for: Callable[[str, int], str], *, duration: float, warmup: float,
               connections: int, after: Callable[[str, DataDir | None], None] | None = None,
               rate: float | None = None,
-              build_for: Callable[[str], Callable[[int], bytes]] | None = None,
+              build_for: Callable[[str, int], Callable[[int], bytes]] | None = None,
               expect: frozenset[int] = frozenset({200, 201, 303}),
               ) -> list[Result]:
     """For each mode: start it, warm it up, measure it, stop it. With `rate`, paced by
-    bench/openloop.py with the requests of `build_for(name)` instead of wrk."""
+    bench/openloop.py with the requests of `build_for(name, port)` instead of wrk."""
     results = []
     for mode in modes:
         data = data_for(mode)
@@ -333,9 +333,9 @@ def run_modes(modes: list[str], data_for: Callable[[str], DataDir | None],
             if rate is not None:
                 assert build_for is not None
                 if warmup:
-                    paced(port, build_for("warm-" + mode), rate=rate, duration=warmup,
+                    paced(port, build_for("warm-" + mode, port), rate=rate, duration=warmup,
                           connections=connections, expect=expect)
-                result = paced(port, build_for(mode), rate=rate, duration=duration,
+                result = paced(port, build_for(mode, port), rate=rate, duration=duration,
                                connections=connections, expect=expect, name=mode)
                 results.append(result)
                 if after is not None:

@@ -87,7 +87,7 @@ def main() -> int:
         def script(name: str, port: int) -> str:
             return SCRIPT % {"file": harness.lua_string(str(files[name]))}
 
-        def build(name: str) -> Callable[[int], bytes]:
+        def build(name: str, port: int) -> Callable[[int], bytes]:
             """The paced run's requests: request n visits the n-th token of the list."""
             import openloop
 

@@ -88,7 +88,7 @@ def script(name: str, port: int) -> str:
     return SCRIPT % {"prefix": harness.lua_string(prefix), "slug": harness.SLUG}
 
 
-def build(name: str) -> Callable[[int], bytes]:
+def build(name: str, port: int) -> Callable[[int], bytes]:
     """The paced run's requests (bench/openloop.py): request n registers a distinct email."""
     import openloop
 

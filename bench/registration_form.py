@@ -1,7 +1,7 @@
 """Benchmark: registration through the HTML form, beside a bare aiohttp handler, in one run.
 
     .venv/bin/python bench/registration_form.py [--duration 8] [--connections 50]
-        [--modes bare,web,serve]
+        [--modes bare,web,serve] [--rate R]
 
 Each registration is two requests, as a browser makes them: `GET /events/{slug}` (the
 page with the form; its first answer hands out the signed CSRF cookie and token) and
@@ -10,7 +10,8 @@ in turn), answered 303 to the manage page. wrk (1 thread) alternates the two; th
 pair comes from one GET before the run (the double-submit pair stays valid, as it does
 for a browser that fills in several forms). Prints requests/s (registrations/s is half
 of it), p50 and p99 over both kinds, errors, the ratio to the bare handler (a plain page
-and a 303) and the load average. Needs `wrk`.
+and a 303) and the load average. Needs `wrk`. `--rate R`: paced instead
+(bench/openloop.py, see bench/registration_api.py), the same two requests in turn.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import re
 import secrets
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -65,19 +68,48 @@ def script(name: str, port: int) -> str:
                      "token": harness.lua_string(token)}
 
 
+def build(name: str, port: int) -> Callable[[int], bytes]:
+    """The paced run's requests (bench/openloop.py), as wrk's script sends them: odd n GETs
+    the form page, even n posts it (a distinct email each) with the CSRF cookie and
+    token of one page view."""
+    import openloop
+
+    mode = name.removeprefix("warm-")
+    cookie, token = ("csrf=x", "x") if mode == "bare" else csrf_pair(port)
+    prefix = f"{name}-{secrets.token_hex(4)}-"
+    page = f"/events/{harness.SLUG}"
+
+    def request(n: int) -> bytes:
+        if n % 2 == 1:
+            return openloop.http_request("GET", page, headers={"Cookie": cookie})
+        body = urllib.parse.urlencode({
+            "name": f"Persona {n}", "email": f"{prefix}{n}@example.org",
+            "organization": "Universidad", "position": "Docente",
+            "sector": harness.SECTORS[(n // 2) % 4], "country": "GT", "language": "es",
+            "consent": "on", "csrf_token": token}).encode()
+        return openloop.http_request(
+            "POST", page + "/register", body=body,
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+    return request
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=8.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--modes", default=",".join(harness.MODES))
+    parser.add_argument("--rate", type=float, default=None,
+                        help="paced: requests/s offered in total (bench/openloop.py),"
+                             " half of them page views, half sign-ups")
     args = parser.parse_args()
     modes = args.modes.split(",")
     with tempfile.TemporaryDirectory(prefix="bench-form-") as tmp:
         data = {m: harness.make_data_dir(Path(tmp), m) for m in modes if m != "bare"}
         results = harness.run_modes(modes, lambda m: data.get(m), script,
                                     duration=args.duration, warmup=args.warmup,
-                                    connections=args.connections)
+                                    connections=args.connections, rate=args.rate,
+                                    build_for=build, expect=frozenset({200, 303}))
         bare = next((r for r in results if r.name == "bare"), results[0])
         harness.print_table("HTML form registration (GET the form + POST it; 2 requests each)",
                             results, bare)
