@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from aiohttp import web
 from pydantic import ValidationError
 
@@ -11,7 +13,7 @@ from webinar.certificates import service as certificates
 from webinar.errors import EventNotFound, RegistrationClosed, RegistrationNotFound
 from webinar.events import service as events_service
 from webinar.events.model import Event
-from webinar.i18n import LANGUAGE_COOKIE, LANGUAGES, countries, format_time_left
+from webinar.i18n import LANGUAGE_COOKIE, LANGUAGES, format_time_left
 from webinar.identity import host_for
 from webinar.links import event_link, join_link, mail_domain, manage_link
 from webinar.mail.calendar import google_link, invite, outlook_link
@@ -19,7 +21,7 @@ from webinar.registrations import service as registration_service
 from webinar.registrations.fields import DetailsIn, RegistrationIn
 from webinar.registrations.model import Registration
 from webinar.validation import field_errors
-from webinar.web import watch
+from webinar.web import choices, watch
 from webinar.web.keys import RATE_LIMITER
 from webinar.web.request_keys import LANG, LANG_CHOSEN
 from webinar.web.responses import form_refusal, gettext, lang, read_form, render, resources
@@ -72,7 +74,7 @@ async def _event_context(request: web.Request, event: Event) -> dict:
         "open": event.accepts_registrations(res.now()),
         "ended": res.now() >= event.ends_at,
         "seats_left": await events_service.seats_left(res.store, event),
-        "countries": countries(lang(request)),
+        "country_options": partial(choices.country_options, lang(request)),
         "sectors": [(s.code, s.label(lang(request))) for s in event.sectors],
     }
 
