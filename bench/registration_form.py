@@ -12,6 +12,15 @@ for a browser that fills in several forms). Prints requests/s (registrations/s i
 of it), p50 and p99 over both kinds, errors, the ratio to the bare handler (a plain page
 and a 303) and the load average. Needs `wrk`. `--rate R`: paced instead
 (bench/openloop.py, see bench/registration_api.py), the same two requests in turn.
+
+Runs of 2026-11-30 (2 cores shared, load 0.5-1.2; `--modes bare,web`, alternating the
+code before and after the event page's country options were made once, db12d6c):
+    before: bare 4,757 / 4,590 req/s; web 323 / 348 req/s (0.068x / 0.076x), p99 415 / 393 ms
+    after:  bare 3,838 / 4,376 req/s; web 526 / 576 req/s (0.137x / 0.132x), p99 284 / 225 ms
+The page view was most of the pair's cost (a GET 6.8 ms before, 4.1-4.5 ms after, one
+client at a time, end to end). Paced, after (`--rate R`, 50 connections, zero errors):
+    100 req/s (before the change): bare p99 3.4, web 20.5, serve 69.4 ms
+    200 req/s: bare p50 1.1 p99 3.4; web p50 4.2 p99 39.1; serve p50 5.3 p99 42.9 ms
 """
 
 from __future__ import annotations
