@@ -9,6 +9,7 @@ import re
 from markupsafe import escape
 
 from tests.conftest import create_event, person, submit_form
+from tests.web.test_admin_registrants import URL, setup_event
 from webinar.i18n import countries
 from webinar.web.choices import country_options
 
@@ -51,3 +52,13 @@ async def test_the_form_comes_back_with_the_chosen_country_still_chosen(client):
     html = await resp.text()
     assert re.findall(r'<option value="(\w+)" selected>', html.split('id="country"')[1]
                       .split("</select>")[0]) == ["SV"]
+
+
+async def test_the_registrants_filter_keeps_the_chosen_country(client):
+    await setup_event(client)
+    resp = await client.get(f"{URL}?country=SV", headers={"Accept-Language": "es"})
+    assert resp.status == 200
+    html = await resp.text()
+    listed = html.split('id="f-country"')[1].split("</select>")[0]
+    assert str(country_options("es", "SV")) in listed
+    assert re.findall(r'<option value="(\w+)" selected>', listed) == ["SV"]

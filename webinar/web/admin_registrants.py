@@ -7,6 +7,7 @@ to the confirmed registrants or the filtered set. Rules live in webinar.registra
 from __future__ import annotations
 
 import secrets
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -16,11 +17,12 @@ from pydantic import ValidationError
 from webinar.clock import from_db
 from webinar.errors import RegistrationNotFound
 from webinar.events.model import Event
-from webinar.i18n import countries, format_short
+from webinar.i18n import format_short
 from webinar.links import mail_domain
 from webinar.registrations import actions, broadcast, exports, listing
 from webinar.registrations.listing import RegistrantsQuery
 from webinar.validation import field_errors
+from webinar.web import choices
 from webinar.web.admin import XLSX_TYPE, _require, managed_event
 from webinar.web.keys import CSRF
 from webinar.web.responses import gettext, lang, read_form, render, resources
@@ -71,7 +73,8 @@ def _table_context(request: web.Request, event: Event, query: RegistrantsQuery) 
     return {
         "event": event, "query": query, "link": link, "sort_link": sort_link,
         "sectors": [(s.code, s.label(language)) for s in event.sectors],
-        "countries": countries(language), "statuses": listing.STATUSES,
+        "country_options": partial(choices.country_options, language),
+        "statuses": listing.STATUSES,
         "status_label": lambda code: _(listing.STATUS_LABELS.get(code, code)),
         "sort_label": lambda code: _(listing.SORT_LABELS[code]), "sorts": listing.SORTS,
         "sector_label": lambda code: event.sector_label(code, language),

@@ -1,4 +1,5 @@
-"""The long option lists of the public registration form, escaped once.
+"""The long option lists of the forms (the public registration form, the organizer's
+registrants filter), escaped once.
 
 The event page is the page a rush of sign-ups loads first, and its country list (about
 250 options) was most of its rendering: two escapes and a comparison an option, every
