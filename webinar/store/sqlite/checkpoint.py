@@ -26,6 +26,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from webinar.store.sqlite.connection import _open
+
 log = logging.getLogger(__name__)
 
 # Transactions (group members) between checkpoints: a sign-up writes 5-8 WAL pages, so
@@ -45,8 +47,7 @@ class Checkpointer:
         self._task: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
-        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
-        await self._conn.execute("PRAGMA busy_timeout=10000")
+        self._conn = await _open(self.path)  # the store's own settings (WAL, busy timeout)
 
     def committed(self, transactions: int) -> None:
         """`transactions` were just committed: start a checkpoint when enough have been
