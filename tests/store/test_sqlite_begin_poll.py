@@ -18,6 +18,7 @@ from contextlib import closing
 
 import pytest
 
+from tests.factories import open_store
 from webinar.store.sqlite.database import SqliteStore
 
 AT = "2026-12-01T12:00:00+00:00"
@@ -25,11 +26,9 @@ AT = "2026-12-01T12:00:00+00:00"
 
 @pytest.fixture
 async def store(tmp_path):
-    store = SqliteStore(tmp_path / "begin.db")
-    await store.connect()
-    await store.migrate()
-    yield store
-    await store.close()
+    async with open_store(tmp_path / "begin.db") as store:  # SQLite: no database_url here
+        assert isinstance(store, SqliteStore)
+        yield store
 
 
 def hold_write_lock(path, seconds: float, started: threading.Event,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import open_store
 from webinar.store.sqlite.database import SqliteStore
 
 AT = "2026-12-01T12:00:00+00:00"
@@ -23,11 +24,9 @@ BIG = "x" * 8000  # two overflow pages and more per entry: the WAL grows fast
 
 @pytest.fixture
 async def store(tmp_path):
-    store = SqliteStore(tmp_path / "ckpt.db")
-    await store.connect()
-    await store.migrate()
-    yield store
-    await store.close()
+    async with open_store(tmp_path / "ckpt.db") as store:  # SQLite: no database_url here
+        assert isinstance(store, SqliteStore)
+        yield store
 
 
 def entries(path: Path) -> int:
