@@ -141,9 +141,7 @@ class Parts:
             self._kept[key] = shared if self._clean(shared) else None
         kept = self._kept[key]
         if kept is None:
-            return _render(res, kind, event, reg.language, reg.status, broadcast,
-                           name=reg.name, join=join, manage=manage, reg=reg,
-                           sector=event.sector_label(reg.sector, reg.language))
+            return _render_for(res, kind, event, reg, broadcast, join, manage)
         plain = ((self.name, reg.name), (self.join, join), (self.manage, manage))
         html = tuple((mark, str(escape(value))) for mark, value in plain)
         return _Rendered(subject=_fill(kept.subject, plain), text=_fill(kept.text, plain),
@@ -208,6 +206,14 @@ def _render(res: Resources, kind: str, event: Event, lang: str, status: str,
     )
 
 
+def _render_for(res: Resources, kind: str, event: Event, reg: Registration,
+                broadcast: Broadcast | None, join: str, manage: str) -> _Rendered:
+    """The whole mail of this kind rendered for one registrant (nothing shared)."""
+    return _render(res, kind, event, reg.language, reg.status, broadcast, name=reg.name,
+                   join=join, manage=manage, reg=reg,
+                   sector=event.sector_label(reg.sector, reg.language))
+
+
 def build(res: Resources, *, kind: str, event: Event, reg: Registration, message_id: str,
           now: datetime, attachments: list[Attachment] | None = None,
           broadcast: Broadcast | None = None, parts: Parts | None = None) -> Mail:
@@ -220,9 +226,7 @@ def build(res: Resources, *, kind: str, event: Event, reg: Registration, message
     if parts is not None:
         mail = parts.fill(res, kind, event, reg, broadcast, join, manage)
     else:
-        mail = _render(res, kind, event, lang, reg.status, broadcast, name=reg.name,
-                       join=join, manage=manage, reg=reg,
-                       sector=event.sector_label(reg.sector, lang))
+        mail = _render_for(res, kind, event, reg, broadcast, join, manage)
     host = mail.host
     attachments = list(attachments or [])
     # The person's own cancellation takes the entry out of their calendar too.
