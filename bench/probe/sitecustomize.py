@@ -82,6 +82,16 @@ if os.environ.get("BENCH_PROBE"):
         connection.Conn.begin_immediate = begin_timed
         database.SqliteStore._end_group = end_group_timed
 
+        transaction = database.SqliteStore.transaction
+
+        def transaction_counted(self):
+            # tx:<function>: write transactions (group members) by the function asking
+            caller = sys._getframe(1).f_code.co_name
+            _add(f"tx:{caller}", 0.0)
+            return transaction(self)
+
+        database.SqliteStore.transaction = transaction_counted
+
     def _report():
         parts = []
         for name in sorted(_series):
