@@ -6,6 +6,7 @@ mail to a real SMTP server (aiosmtpd in this process), registrations over HTTP.
   crosses the process boundary.
 * The child SIGKILLed: serve logs it and starts another, which sends the next
   confirmation.
+* Each child runs at a lower CPU priority than serve (SCHEDULER_NICE).
 * SIGTERM while a pass is sending (a slow relay): serve exits 0, the child is gone, and
   nothing is logged as a traceback (tests/test_scheduler_stop.py has the pass that
   outlasts the stop grace).
@@ -25,6 +26,7 @@ from pathlib import Path
 import aiohttp
 from aiosmtpd.controller import Controller
 
+from scheduler.process import SCHEDULER_NICE
 from tests.conftest import Inbox, event_body, free_port, person
 from webinar.events import service as events
 from webinar.events.fields import EventFields
@@ -107,6 +109,10 @@ def alive(pid: int) -> bool:
         return False
 
 
+def niceness(pid: int) -> int:
+    return os.getpriority(os.PRIO_PROCESS, pid)
+
+
 async def until(condition, what: str, serve: Serve, seconds: float = DEADLINE) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
@@ -127,6 +133,8 @@ async def test_scheduler_child_gets_nudges_is_restarted_and_stops_quietly(tmp_pa
         await serve.start()
         [first] = serve.children()
         assert first != serve.proc.pid and alive(first)
+        await until(lambda: niceness(first) == niceness(serve.proc.pid) + SCHEDULER_NICE,
+                    "the scheduler process to lower its priority", serve, 10)
         async with aiohttp.ClientSession() as http:
             await serve.register(http, 1)
             # The nudge, not the 300 s poll, sends it.
@@ -135,6 +143,8 @@ async def test_scheduler_child_gets_nudges_is_restarted_and_stops_quietly(tmp_pa
             await until(lambda: len(serve.children()) == 2, "a new scheduler process", serve)
             second = serve.children()[1]
             assert alive(second)
+            await until(lambda: niceness(second) == niceness(serve.proc.pid) + SCHEDULER_NICE,
+                        "the new scheduler process to lower its priority", serve, 10)
             await serve.register(http, 2)
             await until(lambda: len(inbox.raw) == 2, "the second confirmation", serve, 30)
             assert re.search(rf"scheduler process \(pid {first}\) exited with status -9;"
