@@ -148,8 +148,11 @@ async def register(request: web.Request) -> web.Response:
     res.nudge()
     if outcome.duplicate:
         return render(request, "already_registered.html", {"event": event, "email": data.email})
-    raise web.HTTPSeeOther(request.app.router["manage"].url_for(
-        token=outcome.registration.token).with_query(welcome="1"))
+    # Returned, not raised (as the join link's): a raised redirect leaves an exception and
+    # its traceback in reference cycles, garbage that only the cyclic collector frees.
+    welcome = request.app.router["manage"].url_for(
+        token=outcome.registration.token).with_query(welcome="1")
+    return web.Response(status=303, headers={"Location": str(welcome)})
 
 
 async def _by_token(request: web.Request) -> tuple[Registration, Event]:
