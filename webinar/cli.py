@@ -135,6 +135,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
     from aiohttp import web
 
     from webinar.app import create_app
+    from webinar.web.heap import freeze_after_startup
     from webinar.web.shutdown import GRACE_SECONDS
     from webinar.workers import stop_once, supervise
 
@@ -157,6 +158,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
         scheduler = None if args.no_scheduler else SchedulerProcess()
         app = create_app(settings, background=scheduler)
         stop_once(app)
+        freeze_after_startup(app)
         _started(url, args.demo)
         web.run_app(app, host=args.host, port=args.port, print=None, access_log=None,
                     shutdown_timeout=GRACE_SECONDS, loop=_event_loop())
@@ -171,6 +173,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
         scheduler = SchedulerProcess() if index == 0 and not args.no_scheduler else None
         app = create_app(settings, background=scheduler)
         stop_once(app)
+        freeze_after_startup(app)
         web.run_app(app, host=args.host, port=args.port, print=None, access_log=None,
                     reuse_port=True, shutdown_timeout=GRACE_SECONDS, loop=_event_loop())
         if scheduler is not None and scheduler.gave_up:

@@ -107,9 +107,12 @@ def format_time_left(left: timedelta) -> str:
     return " ".join(parts)
 
 
+@lru_cache(maxsize=1024)
 def format_span(start: datetime, end: datetime, timezone: str, lang: str) -> str:
     """Start, end and duration: 'viernes, 4 de diciembre de 2026, 06:00–08:00 (hora de
-    Guatemala, UTC−06:00) · 2 h'; an event over several days names both dates."""
+    Guatemala, UTC−06:00) · 2 h'; an event over several days names both dates. Cached by
+    its arguments (an edited event's new times are a new key): every view of the event
+    page writes it, and babel takes about a millisecond for the four parts."""
     zone = ZoneInfo(timezone)
     local_start, local_end = start.astimezone(zone), end.astimezone(zone)
     duration = format_duration_short(start, end)

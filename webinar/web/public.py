@@ -21,7 +21,7 @@ from webinar.registrations import service as registration_service
 from webinar.registrations.fields import DetailsIn, RegistrationIn
 from webinar.registrations.model import Registration
 from webinar.validation import field_errors
-from webinar.web import choices, watch
+from webinar.web import choices, form_parts, watch
 from webinar.web.keys import RATE_LIMITER
 from webinar.web.request_keys import LANG, LANG_CHOSEN
 from webinar.web.responses import form_refusal, gettext, lang, read_form, render, resources
@@ -76,6 +76,7 @@ async def _event_context(request: web.Request, event: Event) -> dict:
         "seats_left": await events_service.seats_left(res.store, event),
         "country_options": partial(choices.country_options, lang(request)),
         "sectors": [(s.code, s.label(lang(request))) for s in event.sectors],
+        "blank_fields": None,  # a form that came back is written out with its input
     }
 
 
@@ -83,7 +84,9 @@ async def event_page(request: web.Request) -> web.Response:
     event = await _public_event(request)
     ctx = await _event_context(request, event)
     form = dict.fromkeys(FORM_FIELDS, "") | {"language": lang(request)}
-    ctx.update(form=form, errors={}, notice=None, posted=False)
+    ctx.update(form=form, errors={}, notice=None, posted=False,
+               blank_fields=form_parts.blank_fields(resources(request).templates,
+                                                    lang(request), event))
     return render(request, "event.html", ctx)
 
 
@@ -145,8 +148,11 @@ async def register(request: web.Request) -> web.Response:
     res.nudge()
     if outcome.duplicate:
         return render(request, "already_registered.html", {"event": event, "email": data.email})
-    raise web.HTTPSeeOther(request.app.router["manage"].url_for(
-        token=outcome.registration.token).with_query(welcome="1"))
+    # Returned, not raised (as the join link's): a raised redirect leaves an exception and
+    # its traceback in reference cycles, garbage that only the cyclic collector frees.
+    welcome = request.app.router["manage"].url_for(
+        token=outcome.registration.token).with_query(welcome="1")
+    return web.Response(status=303, headers={"Location": str(welcome)})
 
 
 async def _by_token(request: web.Request) -> tuple[Registration, Event]:
