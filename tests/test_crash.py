@@ -51,7 +51,6 @@ import asyncio
 import os
 import signal
 import sqlite3
-import sys
 import threading
 import time
 from collections import Counter, defaultdict
@@ -65,10 +64,16 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.conftest import event_body, free_port, person
+from tests.serving import (
+    serve_command,
+    start_logged,
+    wait_until_ready,
+    webinar_command,
+    webinar_env,
+)
 from tests.store.postgres_fixture import fetch_rows
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
 
 SMTP_CONNECTIONS = 4
 LEASE = 3  # seconds
@@ -166,20 +171,13 @@ class Service:
         self.data_dir = data_dir
         self.db_path = data_dir / "webinar.db"
         self.database_url = database_url  # PostgreSQL instead of the file, when given
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
-        if database_url:
-            self.env["WEBINAR_DB"] = database_url
-        self.env.update({
-            "WEBINAR_DATA_DIR": str(data_dir),
+        self.env = webinar_env(
+            db=database_url,  # None: the SQLite file in the data dir
+            data_dir=data_dir,
             # The lease may not be shorter than the SMTP timeout (settings refuse it).
-            "WEBINAR_SMTP_URL": f"smtp://127.0.0.1:{smtp_port}?timeout={LEASE}",
-            "WEBINAR_SMTP_CONNECTIONS": str(SMTP_CONNECTIONS),
-            "WEBINAR_DELIVERY_BATCH": str(BATCH),
-            "WEBINAR_DELIVERY_LEASE": str(LEASE),
-            "WEBINAR_POLL_SECONDS": str(POLL),
-            "WEBINAR_RATE_LIMIT": "0",
-            "WEBINAR_MAIL_FROM": "Foros <foros@example.org>",
-        })
+            smtp_url=f"smtp://127.0.0.1:{smtp_port}?timeout={LEASE}",
+            smtp_connections=SMTP_CONNECTIONS, delivery_batch=BATCH, delivery_lease=LEASE,
+            poll_seconds=POLL, rate_limit=0, mail_from="Foros <foros@example.org>")
         self.proc: asyncio.subprocess.Process | None = None
         self.killed_at: datetime | None = None
         self.port = 0
@@ -191,7 +189,7 @@ class Service:
 
     async def cli(self, *args: str, stdin: str = "") -> str:
         proc = await asyncio.create_subprocess_exec(
-            PYTHON, "-m", "webinar", *args, cwd=ROOT, env=self.env,
+            *webinar_command(*args), cwd=ROOT, env=self.env,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE)
         try:
@@ -208,25 +206,11 @@ class Service:
         assert self.proc is None or self.proc.returncode is not None
         self.port = free_port()
         self.runs += 1
-        log = open(self.data_dir / f"server-{self.runs}.log", "wb")  # noqa: ASYNC230
-        try:
-            self.proc = await asyncio.create_subprocess_exec(
-                PYTHON, "-m", "webinar", "serve", "--host", "127.0.0.1",
-                "--port", str(self.port), cwd=ROOT, env=self.env,
-                stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log)
-        finally:
-            log.close()
-        deadline = time.monotonic() + DEADLINE
-        while True:
-            assert self.proc.returncode is None, f"server exited:\n{self.log_tail()}"
-            try:
-                async with http.get(f"{self.base}/api/v1/openapi.json") as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            assert time.monotonic() < deadline, f"server did not start:\n{self.log_tail()}"
-            await asyncio.sleep(TICK)
+        self.proc = await start_logged(serve_command(self.port),
+                                       self.data_dir / f"server-{self.runs}.log",
+                                       env=self.env, cwd=ROOT, stdin=asyncio.subprocess.DEVNULL)
+        await wait_until_ready(http, self.base, self.proc, self.log_tail, seconds=DEADLINE,
+                               interval=TICK, path="/api/v1/openapi.json")
 
     def kill(self) -> None:
         """SIGKILL: no cleanup, no graceful stop of the scheduler, nothing flushed."""

@@ -4,20 +4,18 @@ anything is written."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import pytest
 
 from tests.conftest import free_port
+from tests.serving import webinar_command, webinar_env
 from webinar.settings import Settings
 
 
 def _run(tmp_path, db: str, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
-    env.update({"WEBINAR_DATA_DIR": str(tmp_path / "data"), "WEBINAR_DB": db})
-    return subprocess.run([sys.executable, "-m", "webinar", *args], env=env, cwd=tmp_path,
+    env = webinar_env(data_dir=tmp_path / "data", db=db)
+    return subprocess.run(webinar_command(*args), env=env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=60)
 
 

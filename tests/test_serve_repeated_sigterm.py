@@ -7,46 +7,36 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
 import socket
-import sys
 
 import aiohttp
 
 from tests.conftest import free_port
-from tests.store.test_postgres_workers import worker_pids
-from tests.test_serve_scheduler_process import alive
+from tests.serving import (
+    alive,
+    scheduler_pids,
+    serve_command,
+    start_logged,
+    wait_until_ready,
+    webinar_env,
+    worker_pids,
+)
 
 
 async def test_a_second_sigterm_during_shutdown_is_harmless(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
-    env.update(WEBINAR_DATA_DIR=str(tmp_path), WEBINAR_POLL_SECONDS="300",
-               WEBINAR_ZOOM_WEBHOOK_SECRET="s3cret", WEBINAR_RATE_LIMIT="0")
+    env = webinar_env(data_dir=tmp_path, poll_seconds=300, zoom_webhook_secret="s3cret",
+                      rate_limit=0)
     port = free_port()
     log = tmp_path / "serve.log"
-    with open(log, "wb") as out:  # noqa: ASYNC230
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "webinar", "serve", "--workers", "2", "--host", "127.0.0.1",
-            "--port", str(port), env=env, cwd=tmp_path, stdout=out, stderr=out)
-
-    def children() -> list[int]:
-        return [int(p) for p in re.findall(r"scheduler process pid (\d+) started",
-                                           log.read_text())]
+    proc = await start_logged(serve_command(port, "--workers", "2"), log, env=env, cwd=tmp_path)
     try:
         async with aiohttp.ClientSession() as session:
-            for _ in range(1200):
-                assert proc.returncode is None, log.read_text()
-                try:
-                    async with session.get(f"http://127.0.0.1:{port}/healthz") as resp:
-                        if (resp.status == 200 and len(worker_pids(log)) == 2
-                                and children()):
-                            break
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.1)
+            await wait_until_ready(
+                session, f"http://127.0.0.1:{port}", proc, log, seconds=120,
+                ready=lambda: len(worker_pids(log)) == 2 and bool(scheduler_pids(log)))
         [worker0] = worker_pids(log)[0]
-        [scheduler] = children()
+        [scheduler] = scheduler_pids(log)
         # Worker 0's shutdown waits for its scheduler process to stop; a stopped
         # (SIGSTOPped) child holds it there until SIGCONT, so the second SIGTERM surely
         # lands inside that shutdown.

@@ -19,7 +19,6 @@ import asyncio
 import os
 import re
 import signal
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +27,14 @@ from aiosmtpd.controller import Controller
 
 from scheduler.process import SCHEDULER_NICE
 from tests.conftest import Inbox, event_body, free_port, person
+from tests.serving import (
+    alive,
+    read_log,
+    scheduler_pids,
+    serve_command,
+    start_logged,
+    webinar_env,
+)
 from webinar.events import service as events
 from webinar.events.fields import EventFields
 from webinar.runtime import open_resources
@@ -55,10 +62,9 @@ class Serve:
         self.data_dir = data_dir
         self.port = free_port()
         self.log = data_dir / "serve.log"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
-        self.env.update(WEBINAR_DATA_DIR=str(data_dir), WEBINAR_POLL_SECONDS="300",
-                        WEBINAR_RATE_LIMIT="0", WEBINAR_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}",
-                        WEBINAR_MAIL_FROM="Foros <foros@example.org>")
+        self.env = webinar_env(data_dir=data_dir, poll_seconds=300, rate_limit=0,
+                               smtp_url=f"smtp://127.0.0.1:{smtp_port}",
+                               mail_from="Foros <foros@example.org>")
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self) -> None:
@@ -69,19 +75,15 @@ class Serve:
                 starts_at=starts.isoformat(), ends_at=(starts + timedelta(hours=2)).isoformat(),
                 reminders=[]))
             await events.create(res.store, res.now(), fields, None)
-        with open(self.log, "wb") as out:  # noqa: ASYNC230
-            self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "webinar", "serve", "--host", "127.0.0.1",
-                "--port", str(self.port), env=self.env, cwd=ROOT,
-                stdin=asyncio.subprocess.DEVNULL, stdout=out, stderr=out)
+        self.proc = await start_logged(serve_command(self.port), self.log, env=self.env,
+                                       cwd=ROOT, stdin=asyncio.subprocess.DEVNULL)
         await until(lambda: bool(self.children()), "the scheduler process to start", self)
 
     def text(self) -> str:
-        return self.log.read_text(errors="replace")
+        return read_log(self.log)
 
     def children(self) -> list[int]:
-        return [int(pid) for pid in re.findall(r"scheduler process pid (\d+) started",
-                                               self.text())]
+        return scheduler_pids(self.log)
 
     async def register(self, http: aiohttp.ClientSession, n: int) -> None:
         body = dict(person(n), consent=True)
@@ -99,14 +101,6 @@ class Serve:
         if self.proc is not None and self.proc.returncode is None:
             self.proc.kill()
             await self.proc.wait()
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split(")")[-1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
 
 
 def niceness(pid: int) -> int:

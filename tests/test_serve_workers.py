@@ -5,37 +5,31 @@ the one port, and SIGTERM to the supervisor stops them all with exit status 0.""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import socket
-import sys
 
 import aiohttp
 
 from tests.conftest import free_port
-from tests.store.test_postgres_workers import alive, worker_pids
+from tests.serving import (
+    alive,
+    serve_command,
+    start_logged,
+    wait_until_ready,
+    webinar_env,
+    worker_pids,
+)
 
 
 async def test_workers_share_one_port_and_stop_on_sigterm(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
-    env.update(WEBINAR_DATA_DIR=str(tmp_path), WEBINAR_POLL_SECONDS="1")
+    env = webinar_env(data_dir=tmp_path, poll_seconds=1)
     port = free_port()
     log = tmp_path / "serve.log"
-    with open(log, "wb") as out:  # noqa: ASYNC230
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "webinar", "serve", "--workers", "2", "--host", "127.0.0.1",
-            "--port", str(port), env=env, cwd=tmp_path, stdout=out, stderr=out)
+    proc = await start_logged(serve_command(port, "--workers", "2"), log, env=env, cwd=tmp_path)
     try:
         async with aiohttp.ClientSession() as session:
-            for _ in range(1200):
-                assert proc.returncode is None, log.read_text()
-                try:
-                    async with session.get(f"http://127.0.0.1:{port}/healthz") as resp:
-                        if resp.status == 200 and len(worker_pids(log)) == 2:
-                            break
-                except aiohttp.ClientError:
-                    pass
-                await asyncio.sleep(0.1)
+            await wait_until_ready(session, f"http://127.0.0.1:{port}", proc, log,
+                                   ready=lambda: len(worker_pids(log)) == 2, seconds=120)
             statuses = []
             for _ in range(20):
                 async with session.get(f"http://127.0.0.1:{port}/healthz") as resp:
@@ -56,15 +50,13 @@ async def test_workers_share_one_port_and_stop_on_sigterm(tmp_path):
 async def test_workers_that_cannot_start_stop_the_supervisor(tmp_path):
     """A port another program holds: the workers die at start, again and again; the
     supervisor gives up with status 1 instead of restarting them for ever."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
-    env.update(WEBINAR_DATA_DIR=str(tmp_path))
+    env = webinar_env(data_dir=tmp_path)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "webinar", "serve", "--workers", "2", "--no-scheduler",
-            "--host", "127.0.0.1", "--port", str(port), env=env, cwd=tmp_path,
+            *serve_command(port, "--workers", "2", "--no-scheduler"), env=env, cwd=tmp_path,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         try:
             out, _ = await asyncio.wait_for(proc.communicate(), timeout=120)

@@ -4,22 +4,20 @@ nothing, and a file that is not an export exits non-zero with the reason."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 from tests.attendance.helpers import SAMPLES, SLUG, registrations, sample_event
 from tests.conftest import db_rows
+from tests.serving import webinar_command, webinar_env
 
 
 def _run(settings, *args: str, lang: str = "C") -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("WEBINAR_") and k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES")}
-    if settings.db:  # the test's PostgreSQL database, when it runs on that store
-        env["WEBINAR_DB"] = settings.db
-    env.update({"WEBINAR_DATA_DIR": str(settings.data_dir),
-                "WEBINAR_SECRET_KEY": "test-secret", "LANG": lang})
-    return subprocess.run([sys.executable, "-m", "webinar", "attendance", "import", *args],
+    env = webinar_env(db=settings.db or None,  # the test's PostgreSQL database, if any
+                      data_dir=settings.data_dir, secret_key="test-secret")
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):  # LANG alone picks the language
+        env.pop(name, None)
+    env["LANG"] = lang
+    return subprocess.run(webinar_command("attendance", "import", *args),
                           env=env, capture_output=True, text=True, timeout=60)
 
 

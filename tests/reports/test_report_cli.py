@@ -8,22 +8,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 
 from openpyxl import load_workbook
 
 from tests.reports.stored import SLUG, WINDOW_MINUTES, stored_event
+from tests.serving import webinar_command, webinar_env
 
 
 def _run(settings, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
-    if settings.db:  # the test's PostgreSQL database, when it runs on that store
-        env["WEBINAR_DB"] = settings.db
-    env.update({"WEBINAR_DATA_DIR": str(settings.data_dir),
-                "WEBINAR_SECRET_KEY": "test-secret"})
-    return subprocess.run([sys.executable, "-m", "webinar", "report", *args],
+    env = webinar_env(db=settings.db or None,  # the test's PostgreSQL database, if any
+                      data_dir=settings.data_dir, secret_key="test-secret")
+    return subprocess.run(webinar_command("report", *args),
                           env=env, capture_output=True, timeout=60)
 
 

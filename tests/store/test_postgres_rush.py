@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from datetime import UTC, datetime, timedelta
 
 import aiohttp
 import pytest
 
 from tests.conftest import event_body, free_port, person
+from tests.serving import serve_command, start_logged, wait_until_ready, webinar_env
 from webinar.events import service as events
 from webinar.events.fields import EventFields
 from webinar.store.postgres.database import PostgresStore
@@ -23,40 +23,22 @@ pytestmark = pytest.mark.once  # PostgreSQL itself, no store parameter
 PROCESSES, PEOPLE, SEATS = 3, 300, 20
 
 
-async def _wait_healthy(session: aiohttp.ClientSession, port: int, proc) -> None:
-    for _ in range(600):
-        if proc.returncode is not None:
-            raise AssertionError(f"server on {port} exited, see its log in the tmp dir")
-        try:
-            async with session.get(f"http://127.0.0.1:{port}/healthz") as resp:
-                if resp.status == 200:
-                    return
-        except aiohttp.ClientError:
-            pass
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"server on {port} did not answer")
-
-
 async def test_three_web_processes_never_oversell(postgres_cluster, tmp_path):
     name = f"rush_{os.getpid()}"
     await postgres_cluster.admin(f'CREATE DATABASE "{name}"')  # empty: they migrate it
     url = postgres_cluster.url(name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
-    env.update(WEBINAR_DB=url, WEBINAR_DATA_DIR=str(tmp_path), WEBINAR_RATE_LIMIT="0",
-               WEBINAR_SECRET_KEY="rush-secret")
+    env = webinar_env(db=url, data_dir=tmp_path, rate_limit=0, secret_key="rush-secret")
     ports = [free_port() for _ in range(PROCESSES)]
     procs = []
     for port in ports:
-        with open(tmp_path / f"server-{port}.log", "wb") as log:  # noqa: ASYNC230
-            procs.append(await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "webinar", "serve", "--no-scheduler", "--host",
-                "127.0.0.1", "--port", str(port), env=env, cwd=tmp_path,
-                stdout=log, stderr=log))
+        procs.append(await start_logged(serve_command(port, "--no-scheduler"),
+                                        tmp_path / f"server-{port}.log", env=env, cwd=tmp_path))
     store = PostgresStore(url)
     try:
         async with aiohttp.ClientSession() as session:
             for port, proc in zip(ports, procs, strict=True):
-                await _wait_healthy(session, port, proc)
+                await wait_until_ready(session, f"http://127.0.0.1:{port}", proc,
+                                       tmp_path / f"server-{port}.log", seconds=60)
             await store.connect()
             start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
             fields = EventFields.model_validate(event_body(

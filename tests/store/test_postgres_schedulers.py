@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tests.conftest import event_body, person
+from tests.serving import start_logged, webinar_command, webinar_env
 from webinar.events import service as events
 from webinar.events.fields import EventFields
 from webinar.registrations import service as registrations
@@ -30,20 +30,18 @@ async def test_two_scheduler_processes_send_each_mail_once(postgres_cluster, smt
     name = f"schedulers_{os.getpid()}"
     await postgres_cluster.admin(f'CREATE DATABASE "{name}"')
     url = postgres_cluster.url(name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
-    env.update(WEBINAR_DB=url, WEBINAR_DATA_DIR=str(tmp_path), WEBINAR_SECRET_KEY="sched",
-               WEBINAR_SMTP_URL=f"smtp://127.0.0.1:{smtp_port}", WEBINAR_POLL_SECONDS="0.3",
-               WEBINAR_DELIVERY_BATCH="7", WEBINAR_MAIL_FROM="Foros <foros@example.org>")
+    env = webinar_env(db=url, data_dir=tmp_path, secret_key="sched",
+                      smtp_url=f"smtp://127.0.0.1:{smtp_port}", poll_seconds=0.3,
+                      delivery_batch=7, mail_from="Foros <foros@example.org>")
     store = PostgresStore(url)
     await store.connect()
     await store.migrate()  # before the schedulers: they find the schema made
     procs = []
     try:
         for n in range(SCHEDULERS):
-            with open(tmp_path / f"scheduler-{n}.log", "wb") as log:  # noqa: ASYNC230
-                procs.append(await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "webinar", "scheduler", env=env, cwd=tmp_path,
-                    stdout=log, stderr=log))
+            procs.append(await start_logged(webinar_command("scheduler"),
+                                            tmp_path / f"scheduler-{n}.log",
+                                            env=env, cwd=tmp_path))
         start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
         fields = EventFields.model_validate(event_body(
             slug="mail-once", starts_at=start.isoformat(),

@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 import signal
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import aiohttp
 import pytest
 
 from tests.conftest import event_body, free_port, person
+from tests.serving import (
+    alive,
+    serve_command,
+    start_logged,
+    wait_until_ready,
+    webinar_env,
+    worker_pids,
+)
 from webinar.events import service as events
 from webinar.events.fields import EventFields
 from webinar.store.postgres.database import PostgresStore
@@ -30,60 +35,23 @@ pytestmark = pytest.mark.once  # PostgreSQL itself, no store parameter
 WORKERS, PEOPLE, SEATS, KILL_AFTER = 3, 300, 20, 100
 
 
-def worker_pids(log: Path) -> dict[int, list[int]]:
-    """Worker index -> the pids it had, in order (from the supervisor's output)."""
-    pids: dict[int, list[int]] = {}
-    for index, pid in re.findall(r"^worker (\d+) pid (\d+)$", log.read_text(), re.M):
-        pids.setdefault(int(index), []).append(int(pid))
-    return pids
-
-
-def log_text(log: Path) -> str:
-    return log.read_text()
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-async def wait_healthy(session: aiohttp.ClientSession, base: str, proc, log: Path) -> None:
-    for _ in range(1200):
-        assert proc.returncode is None, log_text(log)
-        if len(worker_pids(log)) == WORKERS:
-            try:
-                async with session.get(f"{base}/healthz") as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"serve --workers did not answer:\n{log_text(log)}")
-
-
 async def test_sigkill_of_one_worker_loses_no_acknowledged_sign_up(postgres_cluster, tmp_path):
     name = f"workers_{os.getpid()}"
     await postgres_cluster.admin(f'CREATE DATABASE "{name}"')  # empty: the parent migrates
     url = postgres_cluster.url(name)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
-    env.update(WEBINAR_DB=url, WEBINAR_DATA_DIR=str(tmp_path), WEBINAR_RATE_LIMIT="0",
-               WEBINAR_SECRET_KEY="workers-secret", WEBINAR_DB_POOL_SIZE="4")
+    env = webinar_env(db=url, data_dir=tmp_path, rate_limit=0, secret_key="workers-secret",
+                      db_pool_size=4)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "serve.log"
-    with open(log, "wb") as out:  # noqa: ASYNC230
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "webinar", "serve", "--workers", str(WORKERS),
-            "--no-scheduler", "--host", "127.0.0.1", "--port", str(port),
-            env=env, cwd=tmp_path, stdout=out, stderr=out)
+    proc = await start_logged(serve_command(port, "--workers", str(WORKERS), "--no-scheduler"),
+                              log, env=env, cwd=tmp_path)
     store = PostgresStore(url)
     answers: dict[str, tuple[int, dict]] = {}
     try:
         async with aiohttp.ClientSession() as session:
-            await wait_healthy(session, base, proc, log)
+            await wait_until_ready(session, base, proc, log, seconds=120,
+                                   ready=lambda: len(worker_pids(log)) == WORKERS)
             first_pids = worker_pids(log)
             await store.connect()
             start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)

@@ -19,9 +19,7 @@ are fuzzed, and another that PATCH may change at will.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -39,6 +37,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.conftest import free_port
+from tests.serving import serve_command, webinar_command, webinar_env
 from webinar.web.openapi import openapi_document
 
 PLACEHOLDER_URL = "http://127.0.0.1:9"  # the document's address; requests go to server.base_url
@@ -76,7 +75,7 @@ class Server:
 
 
 def _cli(env: dict, *args: str, stdin: str | None = None) -> str:
-    done = subprocess.run([sys.executable, "-m", "webinar", *args], env=env, input=stdin,
+    done = subprocess.run(webinar_command(*args), env=env, input=stdin,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -118,17 +117,14 @@ def server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("fuzz")
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WEBINAR_")}
-    env.update({"WEBINAR_DATA_DIR": str(data_dir), "WEBINAR_BASE_URL": base_url,
-                "WEBINAR_RATE_LIMIT": "0", "WEBINAR_SECRET_KEY": "fuzz-secret-key"})
+    env = webinar_env(data_dir=data_dir, base_url=base_url, rate_limit=0,
+                      secret_key="fuzz-secret-key")
     _cli(env, "organizer", "create", ORGANIZER, "--password-stdin", stdin="a long password\n")
     token = _cli(env, "token", "create", ORGANIZER).strip().splitlines()[-1]
     log_path = data_dir / "server.log"
     with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "webinar", "serve", "--host", "127.0.0.1",
-             "--port", str(port), "--no-scheduler"],
-            env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(serve_command(port, "--no-scheduler"),
+                                env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_healthy(base_url, proc, log_path)
         srv = Server(base_url, token, log_path)
