@@ -30,6 +30,14 @@ from webinar.settings import Settings
 from webinar.store.postgres.database import PostgresStore
 from webinar.web.keys import RESOURCES
 
+# The suite runs on the settings its tests give, never on the developer's own: a
+# WEBINAR_DB pointing at their database or a WEBINAR_SMTP_URL at a real relay must reach
+# neither the Settings tests build nor the processes they start. (WEBINAR_TEST_* steer
+# the suite itself, see below and tests/store/postgres_fixture.py.)
+for _name in [n for n in os.environ
+              if n.startswith("WEBINAR_") and not n.startswith("WEBINAR_TEST_")]:
+    del os.environ[_name]
+
 # A moment well before the sample events below: 2026-12-01 12:00 UTC.
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 EVENT_START = NOW + timedelta(days=3)  # 2026-12-04 12:00 UTC = 06:00 in Guatemala

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import sqlite3
 import subprocess
@@ -12,14 +11,18 @@ import time
 
 import pytest
 
+from tests.serving import webinar_command, webinar_env
+
 
 @pytest.fixture
 def env(tmp_path):
-    return {**os.environ, "WEBINAR_DATA_DIR": str(tmp_path), "WEBINAR_SECRET_KEY": ""}
+    # Not the developer's own WEBINAR_ settings (a WEBINAR_DB would point these commands
+    # at their database): only the test's.
+    return webinar_env(data_dir=tmp_path, secret_key="")
 
 
 def webinar(env, *args, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "webinar", *args], env=env, input=stdin,
+    return subprocess.run(webinar_command(*args), env=env, input=stdin,
                           capture_output=True, text=True, timeout=60)
 
 
