@@ -23,8 +23,14 @@ from webinar.i18n import translations
 from webinar.web import choices
 
 TEMPLATE = "_registration_fields.html"
+# The registration form's fields, as the event page posts them.
 FIELDS = ("name", "email", "organization", "position", "sector", "country", "language",
           "consent")
+
+
+def blank_form(lang: str) -> dict[str, str]:
+    """The form's values as first shown: empty, the page's language chosen."""
+    return dict.fromkeys(FIELDS, "") | {"language": lang}
 
 
 def blank_fields(templates: jinja2.Environment, lang: str, event: Event) -> Markup:
@@ -37,7 +43,7 @@ def _blank(templates: jinja2.Environment, lang: str, sectors: tuple[Sector, ...]
     # The template's own output, autoescaped (`.html`), so already markup.
     html = templates.get_template(TEMPLATE).render({
         "_": translations(lang).gettext,
-        "form": dict.fromkeys(FIELDS, "") | {"language": lang},
+        "form": blank_form(lang),
         "errors": {},
         "sectors": [(s.code, s.label(lang)) for s in sectors],
         "country_options": partial(choices.country_options, lang),

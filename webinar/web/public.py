@@ -27,9 +27,6 @@ from webinar.web.request_keys import LANG, LANG_CHOSEN
 from webinar.web.responses import form_refusal, gettext, lang, read_form, render, resources
 from webinar.web.security import HONEYPOT_FIELD, client_address
 
-FORM_FIELDS = ("name", "email", "organization", "position", "sector", "country", "language",
-               "consent")
-
 
 def setup(app: web.Application) -> None:
     app.router.add_get("/", index, name="index")
@@ -83,7 +80,7 @@ async def _event_context(request: web.Request, event: Event) -> dict:
 async def event_page(request: web.Request) -> web.Response:
     event = await _public_event(request)
     ctx = await _event_context(request, event)
-    form = dict.fromkeys(FORM_FIELDS, "") | {"language": lang(request)}
+    form = form_parts.blank_form(lang(request))
     ctx.update(form=form, errors={}, notice=None, posted=False,
                blank_fields=form_parts.blank_fields(resources(request).templates,
                                                     lang(request), event))
@@ -93,7 +90,7 @@ async def event_page(request: web.Request) -> web.Response:
 async def _form_again(request: web.Request, event: Event, form: dict, errors: dict,
                       status: int, notice: str | None = None) -> web.Response:
     ctx = await _event_context(request, event)
-    kept = {k: form.get(k, "") for k in FORM_FIELDS}
+    kept = {k: form.get(k, "") for k in form_parts.FIELDS}
     ctx.update(form=kept, errors=errors, notice=notice, posted=True)
     return render(request, "event.html", ctx, status=status)
 
