@@ -28,6 +28,7 @@ from webinar.organizers import accounts as organizers
 from webinar.runtime import Resources
 from webinar.settings import Settings
 from webinar.store.postgres.database import PostgresStore
+from webinar.store.sqlite.database import SqliteStore
 from webinar.web.keys import RESOURCES
 
 # The suite runs on the settings its tests give, never on the developer's own: a
@@ -94,6 +95,19 @@ def smtp():
         yield inbox, port
     finally:
         controller.stop()
+
+
+@pytest.fixture
+async def sqlite_store(tmp_path):
+    """A connected, migrated SQLite store on a file of its own, for the tests of the SQLite
+    store's own mechanics (its write lock, its checkpoints), which PostgreSQL lacks."""
+    store = SqliteStore(tmp_path / "webinar.db")
+    await store.connect()
+    try:
+        await store.migrate()
+        yield store
+    finally:
+        await store.close()
 
 
 @pytest.fixture

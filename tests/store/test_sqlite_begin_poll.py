@@ -16,19 +16,9 @@ import threading
 import time
 from contextlib import closing
 
-import pytest
-
-from tests.factories import open_store
 from webinar.store.sqlite.database import SqliteStore
 
 AT = "2026-12-01T12:00:00+00:00"
-
-
-@pytest.fixture
-async def store(tmp_path):
-    async with open_store(tmp_path / "begin.db") as store:  # SQLite: no database_url here
-        assert isinstance(store, SqliteStore)
-        yield store
 
 
 def hold_write_lock(path, seconds: float, started: threading.Event,
@@ -57,7 +47,7 @@ async def late_by(store: SqliteStore, hold: float) -> float:
     return entered - released[0]
 
 
-async def test_begin_gets_the_lock_soon_after_another_process_releases_it(store):
-    lateness = sorted([await late_by(store, hold) for hold in (0.27, 0.30, 0.33)])
+async def test_begin_gets_the_lock_soon_after_another_process_releases_it(sqlite_store):
+    lateness = sorted([await late_by(sqlite_store, hold) for hold in (0.27, 0.30, 0.33)])
     assert all(late >= 0 for late in lateness)  # it did wait for the other writer
     assert lateness[1] < 0.015, lateness

@@ -13,20 +13,10 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-import pytest
-
-from tests.factories import open_store
 from webinar.store.sqlite.database import SqliteStore
 
 AT = "2026-12-01T12:00:00+00:00"
 BIG = "x" * 8000  # two overflow pages and more per entry: the WAL grows fast
-
-
-@pytest.fixture
-async def store(tmp_path):
-    async with open_store(tmp_path / "ckpt.db") as store:  # SQLite: no database_url here
-        assert isinstance(store, SqliteStore)
-        yield store
 
 
 def entries(path: Path) -> int:
@@ -44,22 +34,22 @@ async def write(store: SqliteStore, n: int) -> None:
             await tx.log.append("test.big", None, None, f'{{"n": {i}, "pad": "{BIG}"}}', AT)
 
 
-async def test_commits_do_not_checkpoint_the_wal_themselves(store):
-    store._checkpointer.every = 10**9  # hold the background checkpointer back
-    before = size(store.path)
-    await write(store, 600)  # ~1,800 WAL pages: past SQLite's automatic 1,000
-    assert entries(store.path) == 600  # all committed, visible to another connection
-    assert size(store.path) == before  # but nothing copied by a COMMIT
-    assert size(f"{store.path}-wal") > 1000 * 4096
+async def test_commits_do_not_checkpoint_the_wal_themselves(sqlite_store):
+    sqlite_store._checkpointer.every = 10**9  # hold the background checkpointer back
+    before = size(sqlite_store.path)
+    await write(sqlite_store, 600)  # ~1,800 WAL pages: past SQLite's automatic 1,000
+    assert entries(sqlite_store.path) == 600  # all committed, visible to another connection
+    assert size(sqlite_store.path) == before  # but nothing copied by a COMMIT
+    assert size(f"{sqlite_store.path}-wal") > 1000 * 4096
 
 
-async def test_the_background_checkpointer_copies_the_wal_back(store):
-    store._checkpointer.every = 100
-    before = size(store.path)
-    await write(store, 600)
-    while store._checkpointer._task is not None:  # noqa: ASYNC110 - the last one running
+async def test_the_background_checkpointer_copies_the_wal_back(sqlite_store):
+    sqlite_store._checkpointer.every = 100
+    before = size(sqlite_store.path)
+    await write(sqlite_store, 600)
+    while sqlite_store._checkpointer._task is not None:  # noqa: ASYNC110 - the last one running
         await asyncio.sleep(0.01)
     # one at a time: a checkpoint due while one runs waits for the next commit after it
-    assert store._checkpointer.runs >= 1
-    assert size(store.path) > before + 100 * 8000
-    assert entries(store.path) == 600
+    assert sqlite_store._checkpointer.runs >= 1
+    assert size(sqlite_store.path) > before + 100 * 8000
+    assert entries(sqlite_store.path) == 600
