@@ -8,10 +8,13 @@ exit with the distributions of
   callback or GC pause that blocks it shows here);
 * begin: how long SQLite's BEGIN IMMEDIATE waited for the write lock (another process,
   e.g. the scheduler, holding it); hold: from that lock to the group's COMMIT done, i.e.
-  how long this process kept the others waiting; commit: the group COMMIT itself.
+  how long this process kept the others waiting; commit: the group COMMIT itself;
+* request: from a request's handler start to its response (aiohttp's _handle_request);
+  lockwait: how long asyncio.Lock.acquire waited (the store's write lock, mostly).
 
 It patches private functions (aiohttp's web._run_app, the SQLite store's
-`Conn.begin_immediate` and `SqliteStore._end_group`): a diagnostic, never for production.
+`Conn.begin_immediate` and `SqliteStore._end_group`, `RequestHandler._handle_request`,
+`asyncio.Lock.acquire`): a diagnostic, never for production.
 """
 
 import atexit
@@ -59,7 +62,7 @@ if os.environ.get("BENCH_PROBE"):
                 task.cancel()
 
         web._run_app = run_app_watched
-        begin, end_group = connection.Conn.begin_immediate, database.SqliteStore._end_group
+        begin = connection.Conn.begin_immediate
 
         async def begin_timed(self):
             t = time.perf_counter()
@@ -68,16 +71,21 @@ if os.environ.get("BENCH_PROBE"):
             _add("begin", _held[0] - t)
             return result
 
+        def ended(t):
+            done = time.perf_counter()
+            _add("commit", done - t)
+            if _held[0] is not None:
+                _add("hold", done - _held[0])
+                _held[0] = None
+
+        end_group = database.SqliteStore._end_group
+
         async def end_group_timed(self, conn):
             t = time.perf_counter()
             try:
                 return await end_group(self, conn)
             finally:
-                done = time.perf_counter()
-                _add("commit", done - t)
-                if _held[0] is not None:
-                    _add("hold", done - _held[0])
-                    _held[0] = None
+                ended(t)
 
         connection.Conn.begin_immediate = begin_timed
         database.SqliteStore._end_group = end_group_timed
@@ -92,6 +100,50 @@ if os.environ.get("BENCH_PROBE"):
 
         database.SqliteStore.transaction = transaction_counted
 
+        from aiohttp import web_protocol
+
+        handle = web_protocol.RequestHandler._handle_request
+
+        async def handle_timed(self, request, start_time, *args, **kwargs):
+            # request: from the handler's start to its response (not writing it out)
+            t = time.perf_counter()
+            try:
+                return await handle(self, request, start_time, *args, **kwargs)
+            finally:
+                _add("request", time.perf_counter() - t)
+
+        web_protocol.RequestHandler._handle_request = handle_timed
+
+        lock_acquire = asyncio.Lock.acquire
+
+        async def acquire_timed(self):
+            t = time.perf_counter()
+            try:
+                return await lock_acquire(self)
+            finally:
+                _add("lockwait", time.perf_counter() - t)
+
+        asyncio.Lock.acquire = acquire_timed
+
+        # svc:<name>: the services a sign-up calls, each from call to return
+        from webinar.events import service as events_service
+        from webinar.registrations import service as registration_service
+
+        def timed(module, name):
+            fn = getattr(module, name)
+
+            async def wrapper(*args, **kwargs):
+                t = time.perf_counter()
+                try:
+                    return await fn(*args, **kwargs)
+                finally:
+                    _add(f"svc:{name}", time.perf_counter() - t)
+
+            setattr(module, name, wrapper)
+
+        timed(events_service, "get")
+        timed(registration_service, "register")
+
     def _report():
         parts = []
         for name in sorted(_series):
@@ -105,6 +157,10 @@ if os.environ.get("BENCH_PROBE"):
             f.write(f"{who} {os.getpid()}: " + " | ".join(parts) + "\n")
 
     try:
+        # Site start-up runs before Python puts the script's directory (or, for -m and -c,
+        # the working directory) first on sys.path: without this, `webinar` would be
+        # imported from wherever the venv installed it, not from the tree being measured.
+        sys.path.insert(0, os.getcwd())
         _install()
         atexit.register(_report)
     except ImportError as exc:  # not a webinar process
