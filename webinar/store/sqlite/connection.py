@@ -46,6 +46,24 @@ async def _open(path: Path) -> aiosqlite.Connection:
     return conn
 
 
+def open_loop_reader(path: Path) -> sqlite3.Connection:
+    """A plain (not aiosqlite) connection for one-row reads on the event loop's own thread
+    (see `Conn`): autocommit, so each read sees the last commit; read-only; and never
+    waiting for a lock (busy_timeout 0), since a wait would stop the loop: a read that
+    finds the file busy goes to the aiosqlite reader's thread instead. A small page cache:
+    its reads are indexed lookups of a row or two."""
+    conn = sqlite3.connect(path, isolation_level=None)  # this thread only (the loop's)
+    conn.row_factory = _dict_row
+    conn.execute("PRAGMA query_only=ON")
+    conn.execute("PRAGMA busy_timeout=0")
+    conn.execute("PRAGMA cache_size=-512")
+    return conn
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY  # or BUSY_RECOVERY etc.
+
+
 def _run_execute(conn: sqlite3.Connection, sql: str, params: Params) -> int:
     cursor = conn.execute(sql, params)
     try:
@@ -76,8 +94,7 @@ def _run_begin_immediate(conn: sqlite3.Connection) -> None:
                 conn.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
-                busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY  # or BUSY_RECOVERY
-                if not busy or time.monotonic() > deadline:
+                if not _busy(exc) or time.monotonic() > deadline:
                     raise
             time.sleep(BEGIN_POLL)
     finally:
@@ -123,24 +140,49 @@ class Conn:
     SQLite, were most of the cost. It uses aiosqlite's `_execute` (run a function on the
     connection's thread), the one way aiosqlite offers to do that.
 
-    `inline=True` (the statements of a member of a write transaction, see
-    `SqliteStore.transaction`) runs the one-row statements (execute, fetchone, returning,
-    fetchval) on the calling thread, with no hand-off at all: inside a transaction that
-    already holds SQLite's write lock (BEGIN IMMEDIATE) they never wait for another
-    connection, and each is an indexed read or write of a row or a few, tens of
-    microseconds, less than one hand-off. Whoever holds the write lock holds it for fewer
-    loop turns, so the queue behind it moves faster. Statements that may take long or wait
-    (BEGIN IMMEDIATE, COMMIT, many-row reads and writes) still go to the thread.
+    A hand-off is also a wait: for the thread, and then for the event loop to come round
+    to the result, behind every other request that is ready to run. Under load that wait,
+    not the statement, is most of a one-row read's time (an event by its slug: p50 0.47,
+    p99 3.6 ms through the thread at 200 sign-ups/s; 0.16 and 0.5 ms on the loop, with
+    bench/registration_api.py and BENCH_PROBE). So the statements that are short and never
+    wait run on the calling thread, with no hand-off at all:
+
+    * `inline=True` (the statements of a member of a write transaction, see
+      `SqliteStore.transaction`): the one-row statements (execute, fetchone, returning,
+      fetchval). Inside a transaction that holds SQLite's write lock they never wait for
+      another connection, and each is an indexed read or write of a row or a few, tens of
+      microseconds, less than one hand-off. Whoever holds the write lock holds it for
+      fewer loop turns, so the queue behind it moves faster.
+    * `loop_reader` (the store's committed reads): the one-row reads (fetchone, fetchval)
+      on a plain connection of the loop's own (`open_loop_reader`). A read in WAL mode
+      waits for no writer; one that finds the file busy anyway goes to the thread.
+
+    Statements that may take long or wait (BEGIN IMMEDIATE, COMMIT, many-row reads and
+    writes) still go to the thread.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, *, inline: bool = False):
+    def __init__(self, conn: aiosqlite.Connection, *, inline: bool = False,
+                 loop_reader: sqlite3.Connection | None = None):
         self._conn = conn
         self._inline = inline
+        self._loop_reader = loop_reader
 
     async def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
         if self._inline:
             return fn(self._conn._conn, *args)
         return await self._conn._execute(fn, self._conn._conn, *args)
+
+    async def _read_one(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """A one-row read: on the loop reader when there is one (no hand-off; a read in
+        WAL mode waits for no writer), on the thread when that reader finds the file busy
+        (another connection recovering the WAL, say), which may wait."""
+        if self._loop_reader is not None:
+            try:
+                return fn(self._loop_reader, *args)
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc):
+                    raise
+        return await self._call(fn, *args)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run a statement; returns the number of rows it changed."""
@@ -168,7 +210,7 @@ class Conn:
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         try:
-            return await self._call(_run_fetchone, sql, params)
+            return await self._read_one(_run_fetchone, sql, params)
         except sqlite3.IntegrityError as exc:
             raise UniqueViolation(str(exc)) from exc
 

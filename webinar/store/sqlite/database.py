@@ -1,6 +1,8 @@
 """The SQLite store: one writer connection guarded by an asyncio lock (SQLite allows one
 writer; the lock keeps two coroutines from interleaving statements inside one
-transaction) and one reader connection, which in WAL mode sees only committed data.
+transaction) and two reader connections, which in WAL mode see only committed data: one
+on aiosqlite's thread for lists, one on the event loop's thread for one-row reads (see
+`Conn`).
 Writes use BEGIN IMMEDIATE so that two processes on the same file (web and scheduler)
 queue for the write lock instead of failing half-way through a transaction.
 
@@ -30,7 +32,13 @@ from webinar.store.batching import Batcher, write_join_visits
 from webinar.store.interface import JoinVisit, Row
 from webinar.store.sqlite.attendance import AttendanceQueries
 from webinar.store.sqlite.checkpoint import Checkpointer
-from webinar.store.sqlite.connection import Conn, _open, begin_read, end_read
+from webinar.store.sqlite.connection import (
+    Conn,
+    _open,
+    begin_read,
+    end_read,
+    open_loop_reader,
+)
 from webinar.store.sqlite.deliveries import DeliveryQueries
 from webinar.store.sqlite.events import EventQueries
 from webinar.store.sqlite.invitations import InvitationQueries
@@ -96,6 +104,7 @@ class SqliteStore(_Queries):
         self.path = Path(path)
         self._writer: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
+        self._loop_reader: sqlite3.Connection | None = None  # one-row reads (see Conn)
         self._snapshot_readers: list[aiosqlite.Connection] = []  # idle, for `snapshot`
         self._write_lock = asyncio.Lock()
         self._waiting = 0  # transactions queued for the write lock
@@ -115,9 +124,11 @@ class SqliteStore(_Queries):
         # Its COMMITs hold the write lock: no checkpoint (and fsync) inside them.
         await self._writer.execute("PRAGMA wal_autocheckpoint=0")
         self._reader = await _open(self.path)
+        self._loop_reader = open_loop_reader(self.path)
         await self._checkpointer.open()
-        super().__init__(Conn(self._reader))
-        self.registrations = _ReaderRegistrations(Conn(self._reader))
+        reads = Conn(self._reader, loop_reader=self._loop_reader)
+        super().__init__(reads)
+        self.registrations = _ReaderRegistrations(reads)
 
     async def close(self) -> None:
         await self._checkpointer.close()
@@ -126,6 +137,9 @@ class SqliteStore(_Queries):
             if conn is not None:
                 await conn.close()
         self._reader = self._writer = None
+        if self._loop_reader is not None:
+            self._loop_reader.close()
+            self._loop_reader = None
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[SqliteSnapshot]:
