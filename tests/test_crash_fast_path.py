@@ -29,13 +29,13 @@ from pathlib import Path
 import aiohttp
 
 from tests.conftest import event_body, person
-from tests.test_crash import DEADLINE, TOKEN_EMAIL, Service
+from tests.serving import DEADLINE, TOKEN_EMAIL, Service
 
 CLIENTS = 30
 
 
 def web_service(data_dir: Path, *, db: Path | None = None, secret: str = "") -> Service:
-    """A Service (tests/test_crash.py) writing mail as .eml files, no relay."""
+    """A Service (tests/serving.py) writing mail as .eml files, no relay."""
     data_dir.mkdir(parents=True, exist_ok=True)
     svc = Service(data_dir, 0)
     svc.env.pop("WEBINAR_SMTP_URL")

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import aiohttp
 
-from tests.test_crash import DEADLINE
+from tests.serving import DEADLINE
 from tests.test_crash_fast_path import (
     assert_visits_recorded,
     join_tokens,
