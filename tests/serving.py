@@ -9,9 +9,9 @@ options, timeouts, log file, cwd) explicit at the call.
 
 `Service` is one `webinar serve` on a data dir that a test starts, SIGKILLs and restarts
 (mail to an SMTP relay with a short lease, or to .eml files when the test drops
-WEBINAR_SMTP_URL), and checks through its database; `organizer_and_event`, `registrant`
-and `register` are the steps the crash tests (tests/test_crash*.py) and
-tests/test_serve_slow_body.py share."""
+WEBINAR_SMTP_URL: `web_service`), and checks through its database; the functions after
+it are the steps the crash tests (tests/test_crash*.py) and tests/test_serve_slow_body.py
+share."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import re
 import signal
 import sqlite3
 import sys
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -204,20 +205,83 @@ class Service:
             conn.close()
 
 
-async def organizer_and_event(svc: Service, http: aiohttp.ClientSession) -> str:
+def web_service(data_dir: Path, *, db: Path | None = None, secret: str = "") -> Service:
+    """A Service writing mail as .eml files, no relay."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    svc = Service(data_dir, 0)
+    svc.env.pop("WEBINAR_SMTP_URL")
+    if db is not None:
+        svc.env["WEBINAR_DB"] = str(db)
+        svc.db_path = db
+    if secret:
+        svc.env["WEBINAR_SECRET_KEY"] = secret
+    return svc
+
+
+def two_web_services(tmp_path: Path) -> tuple[Service, Service]:
+    """Two web processes on one SQLite file and one secret key (the second not started)."""
+    secret = uuid.uuid4().hex * 2
+    first = web_service(tmp_path / "a", secret=secret)
+    second = web_service(tmp_path / "b", db=first.db_path, secret=secret)
+    for svc in (first, second):
+        svc.env["WEBINAR_POLL_SECONDS"] = "60"
+    return first, second
+
+
+async def token_and_event(svc: Service, http: aiohttp.ClientSession, slug: str,
+                          **overrides) -> str:
     """Organizer and token through the CLI (before the server starts), then the event
-    through the API once it runs. Returns the token."""
+    (event_body with `overrides`) through the API once it runs. Returns the token."""
     await svc.cli("organizer", "create", TOKEN_EMAIL, "--password-stdin",
                   stdin="a long password\n")
     token = (await svc.cli("token", "create", TOKEN_EMAIL)).strip().splitlines()[-1]
     await svc.start(http)
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
-    body = event_body(slug=SLUG, starts_at=starts.isoformat(),
-                      ends_at=(starts + timedelta(hours=2)).isoformat())
-    async with http.post(f"{svc.base}/api/v1/events", json=body,
+    async with http.post(f"{svc.base}/api/v1/events", json=event_body(slug=slug, **overrides),
                          headers={"Authorization": f"Bearer {token}"}) as resp:
         assert resp.status == 201, await resp.text()
     return token
+
+
+def sector_registrant(n: int, prefix: str = "fast") -> dict:
+    """Someone to register (no consent field), of one of the four sectors in turn."""
+    return person(n, email=f"{prefix}{n}@example.org",
+                  sector=("academic", "cooperation", "public", "private")[n % 4])
+
+
+async def join_tokens(svc: Service, http: aiohttp.ClientSession, slug: str, count: int,
+                      prefix: str, clients: int) -> list[str]:
+    """`count` people registered through the API, `clients` at a time: their join tokens."""
+    links: list[str] = []
+    sem = asyncio.Semaphore(clients)
+
+    async def register(n: int) -> None:
+        async with sem, http.post(f"{svc.base}/api/v1/events/{slug}/registrations",
+                                  json=sector_registrant(n, prefix)) as resp:
+            assert resp.status == 201, await resp.text()
+            links.append((await resp.json())["join_link"])
+
+    await asyncio.gather(*(register(n) for n in range(count)))
+    return [link.rstrip("/").rsplit("/", 1)[-1] for link in links]
+
+
+def assert_visits_recorded(svc: Service, acked: list[str]) -> None:
+    """Every join token answered with a 303 has its visit and its log entry stored."""
+    visited = {row[0] for row in svc.query(
+        "SELECT r.join_token FROM join_visits v"
+        " JOIN registrations r ON r.id = v.registration_id")}
+    logged = {row[0] for row in svc.query(
+        "SELECT r.join_token FROM event_log l JOIN registrations r"
+        " ON r.id = l.registration_id WHERE l.type = 'attendance.joined'")}
+    missing = [t for t in acked if t not in visited]
+    assert not missing, f"answered 303 but not recorded: {len(missing)}"
+    assert set(acked) <= logged
+
+
+async def organizer_and_event(svc: Service, http: aiohttp.ClientSession) -> str:
+    """`token_and_event` for the event SLUG, 30 days ahead."""
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
+    return await token_and_event(svc, http, SLUG, starts_at=starts.isoformat(),
+                                 ends_at=(starts + timedelta(hours=2)).isoformat())
 
 
 def registrant(n: int) -> dict:
