@@ -48,44 +48,33 @@ is: every wait polls (every 0.05 s) for its condition against a generous deadlin
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import sqlite3
 import threading
 import time
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
-from pathlib import Path
 
 import aiohttp
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import event_body, free_port, person
+from tests.conftest import free_port
 from tests.serving import (
-    serve_command,
-    start_logged,
-    wait_until_ready,
-    webinar_command,
-    webinar_env,
+    BATCH,
+    DEADLINE,
+    HTTP_TIMEOUT,
+    LEASE,
+    POLL,
+    SMTP_CONNECTIONS,
+    TICK,
+    Service,
+    organizer_and_event,
+    register,
 )
-from tests.store.postgres_fixture import fetch_rows
 
-ROOT = Path(__file__).resolve().parent.parent
-
-SMTP_CONNECTIONS = 4
-LEASE = 3  # seconds
-POLL = 0.5
-BATCH = 100
 RCPT_DELAY = 0.008
 DATA_DELAY = 0.008
-DEADLINE = 120.0  # seconds any wait may take before it fails: "never", not "slow"
-TICK = 0.05  # how often waits poll
-SLUG = "foro-crash"
-TOKEN_EMAIL = "org@example.org"
-HTTP_TIMEOUT = aiohttp.ClientTimeout(total=DEADLINE)
 
 
 # --- the relay --------------------------------------------------------------------------
@@ -164,82 +153,6 @@ def relay():
 
 # --- the server process -------------------------------------------------------------------
 
-class Service:
-    """`python -m webinar serve` on a data dir; started, SIGKILLed and restarted."""
-
-    def __init__(self, data_dir: Path, smtp_port: int, database_url: str | None = None):
-        self.data_dir = data_dir
-        self.db_path = data_dir / "webinar.db"
-        self.database_url = database_url  # PostgreSQL instead of the file, when given
-        self.env = webinar_env(
-            db=database_url,  # None: the SQLite file in the data dir
-            data_dir=data_dir,
-            # The lease may not be shorter than the SMTP timeout (settings refuse it).
-            smtp_url=f"smtp://127.0.0.1:{smtp_port}?timeout={LEASE}",
-            smtp_connections=SMTP_CONNECTIONS, delivery_batch=BATCH, delivery_lease=LEASE,
-            poll_seconds=POLL, rate_limit=0, mail_from="Foros <foros@example.org>")
-        self.proc: asyncio.subprocess.Process | None = None
-        self.killed_at: datetime | None = None
-        self.port = 0
-        self.runs = 0
-
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    async def cli(self, *args: str, stdin: str = "") -> str:
-        proc = await asyncio.create_subprocess_exec(
-            *webinar_command(*args), cwd=ROOT, env=self.env,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE)
-        try:
-            async with asyncio.timeout(DEADLINE):
-                out, err = await proc.communicate(stdin.encode())
-        finally:
-            if proc.returncode is None:
-                proc.kill()
-                await proc.wait()
-        assert proc.returncode == 0, f"webinar {' '.join(args)} failed: {err.decode()}"
-        return out.decode()
-
-    async def start(self, http: aiohttp.ClientSession) -> None:
-        assert self.proc is None or self.proc.returncode is not None
-        self.port = free_port()
-        self.runs += 1
-        self.proc = await start_logged(serve_command(self.port),
-                                       self.data_dir / f"server-{self.runs}.log",
-                                       env=self.env, cwd=ROOT, stdin=asyncio.subprocess.DEVNULL)
-        await wait_until_ready(http, self.base, self.proc, self.log_tail, seconds=DEADLINE,
-                               interval=TICK, path="/api/v1/openapi.json")
-
-    def kill(self) -> None:
-        """SIGKILL: no cleanup, no graceful stop of the scheduler, nothing flushed."""
-        if self.proc is not None and self.proc.returncode is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
-            self.killed_at = datetime.now(UTC)
-
-    async def stop(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.kill()
-            await self.proc.wait()
-
-    def log_tail(self, lines: int = 40) -> str:
-        out = []
-        for path in sorted(self.data_dir.glob("server-*.log")):
-            text = path.read_text(errors="replace").splitlines()[-lines:]
-            out.append(f"--- {path.name}\n" + "\n".join(text))
-        return "\n".join(out)
-
-    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
-        if self.database_url:
-            return [tuple(row.values()) for row in fetch_rows(self.database_url, sql, params)]
-        conn = sqlite3.connect(self.db_path, timeout=30)
-        try:
-            return conn.execute(sql, params).fetchall()
-        finally:
-            conn.close()
-
-
 @pytest.fixture
 async def service(tmp_path, relay, database_url):
     _handler, smtp_port = relay
@@ -258,34 +171,6 @@ async def http():
 
 
 # --- steps --------------------------------------------------------------------------------
-
-async def organizer_and_event(svc: Service, http: aiohttp.ClientSession) -> str:
-    """Organizer and token through the CLI (before the server starts), then the event
-    through the API once it runs. Returns the token."""
-    await svc.cli("organizer", "create", TOKEN_EMAIL, "--password-stdin",
-                  stdin="a long password\n")
-    token = (await svc.cli("token", "create", TOKEN_EMAIL)).strip().splitlines()[-1]
-    await svc.start(http)
-    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)
-    body = event_body(slug=SLUG, starts_at=starts.isoformat(),
-                      ends_at=(starts + timedelta(hours=2)).isoformat())
-    async with http.post(f"{svc.base}/api/v1/events", json=body,
-                         headers={"Authorization": f"Bearer {token}"}) as resp:
-        assert resp.status == 201, await resp.text()
-    return token
-
-
-def registrant(n: int) -> dict:
-    body = person(n, email=f"crash{n}@example.org")
-    body["consent"] = True
-    return body
-
-
-async def register(svc: Service, http: aiohttp.ClientSession, n: int) -> tuple[int, dict]:
-    async with http.post(f"{svc.base}/api/v1/events/{SLUG}/registrations",
-                         json=registrant(n)) as resp:
-        return resp.status, await resp.json(content_type=None)
-
 
 async def wait_for(predicate, what: str, svc: Service, seconds: float = DEADLINE) -> float:
     """Poll `predicate` every TICK until true; returns the seconds it took."""

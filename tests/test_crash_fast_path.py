@@ -22,85 +22,22 @@ sqlite3 afterwards:
 from __future__ import annotations
 
 import asyncio
-import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import aiohttp
 
-from tests.conftest import event_body, person
-from tests.test_crash import DEADLINE, TOKEN_EMAIL, Service
+from tests.serving import (
+    DEADLINE,
+    Service,
+    assert_visits_recorded,
+    join_tokens,
+    sector_registrant,
+    token_and_event,
+    two_web_services,
+    web_service,
+)
 
 CLIENTS = 30
-
-
-def web_service(data_dir: Path, *, db: Path | None = None, secret: str = "") -> Service:
-    """A Service (tests/test_crash.py) writing mail as .eml files, no relay."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    svc = Service(data_dir, 0)
-    svc.env.pop("WEBINAR_SMTP_URL")
-    if db is not None:
-        svc.env["WEBINAR_DB"] = str(db)
-        svc.db_path = db
-    if secret:
-        svc.env["WEBINAR_SECRET_KEY"] = secret
-    return svc
-
-
-
-def two_web_services(tmp_path: Path) -> tuple[Service, Service]:
-    """Two web processes on one SQLite file and one secret key (the second not started)."""
-    secret = uuid.uuid4().hex * 2
-    first = web_service(tmp_path / "a", secret=secret)
-    second = web_service(tmp_path / "b", db=first.db_path, secret=secret)
-    for svc in (first, second):
-        svc.env["WEBINAR_POLL_SECONDS"] = "60"
-    return first, second
-
-async def token_and_event(svc: Service, http: aiohttp.ClientSession, slug: str,
-                          **overrides) -> str:
-    await svc.cli("organizer", "create", TOKEN_EMAIL, "--password-stdin",
-                  stdin="a long password\n")
-    token = (await svc.cli("token", "create", TOKEN_EMAIL)).strip().splitlines()[-1]
-    await svc.start(http)
-    async with http.post(f"{svc.base}/api/v1/events", json=event_body(slug=slug, **overrides),
-                         headers={"Authorization": f"Bearer {token}"}) as resp:
-        assert resp.status == 201, await resp.text()
-    return token
-
-
-def registrant(n: int, prefix: str = "fast") -> dict:
-    return person(n, email=f"{prefix}{n}@example.org",
-                  sector=("academic", "cooperation", "public", "private")[n % 4])
-
-
-async def join_tokens(svc: Service, http: aiohttp.ClientSession, slug: str, count: int,
-                      prefix: str, clients: int) -> list[str]:
-    """`count` people registered through the API, `clients` at a time: their join tokens."""
-    links: list[str] = []
-    sem = asyncio.Semaphore(clients)
-
-    async def register(n: int) -> None:
-        async with sem, http.post(f"{svc.base}/api/v1/events/{slug}/registrations",
-                                  json=registrant(n, prefix)) as resp:
-            assert resp.status == 201, await resp.text()
-            links.append((await resp.json())["join_link"])
-
-    await asyncio.gather(*(register(n) for n in range(count)))
-    return [link.rstrip("/").rsplit("/", 1)[-1] for link in links]
-
-
-def assert_visits_recorded(svc: Service, acked: list[str]) -> None:
-    """Every join token answered with a 303 has its visit and its log entry stored."""
-    visited = {row[0] for row in svc.query(
-        "SELECT r.join_token FROM join_visits v"
-        " JOIN registrations r ON r.id = v.registration_id")}
-    logged = {row[0] for row in svc.query(
-        "SELECT r.join_token FROM event_log l JOIN registrations r"
-        " ON r.id = l.registration_id WHERE l.type = 'attendance.joined'")}
-    missing = [t for t in acked if t not in visited]
-    assert not missing, f"answered 303 but not recorded: {len(missing)}"
-    assert set(acked) <= logged
 
 
 async def load_until(count: int, requests, send, svc: Service) -> list:
@@ -145,7 +82,7 @@ async def test_acknowledged_registrations_survive_sigkill(tmp_path):
         url = f"{svc.base}/api/v1/events/{slug}/registrations"
 
         async def send(n: int) -> str | None:
-            body = registrant(n)
+            body = sector_registrant(n)
             async with http.post(url, json=body) as resp:
                 await resp.read()
                 return body["email"] if resp.status == 201 else None
@@ -209,7 +146,7 @@ async def test_a_burst_over_two_processes_never_exceeds_capacity(tmp_path):
         async def register(n: int) -> str:
             svc = (first, second)[n % 2]
             async with http.post(f"{svc.base}/api/v1/events/{slug}/registrations",
-                                 json=registrant(n, "seat")) as resp:
+                                 json=sector_registrant(n, "seat")) as resp:
                 assert resp.status == 201, await resp.text()
                 return (await resp.json())["status"]
 

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 
 import aiohttp
 
-from tests.test_crash import DEADLINE
-from tests.test_crash_fast_path import (
+from tests.serving import (
+    DEADLINE,
     assert_visits_recorded,
     join_tokens,
     token_and_event,

@@ -14,7 +14,7 @@ import time
 
 import aiohttp
 
-from tests.test_crash import (
+from tests.serving import (
     HTTP_TIMEOUT,
     SLUG,
     Service,
