@@ -1,13 +1,21 @@
 """The .eml backend (no SMTP relay configured): every message sent is its own file, a
-copy sent again included, named so that `ls` lists them in the order they were sent."""
+copy sent again included, named so that `ls` lists them in the order they were sent;
+concurrent sends give complete, distinct files; a name another writer took meanwhile is
+not overwritten (`os.link`, the step that makes a file appear, is wrapped around the real
+call to take its name first); a failed write is a temporary MailError."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import NOW
-from webinar.mail.compose import compose
-from webinar.mail.transport import FileMailer
+from webinar.mail.compose import Mail, compose
+from webinar.mail.transport import FileMailer, MailError
 
 
 def message(n: int):
@@ -34,3 +42,57 @@ async def test_two_mailers_on_one_directory_never_overwrite(tmp_path):
         await second.send(message(1))
     assert len(list(tmp_path.glob("*.eml"))) == 40
     assert list(tmp_path.glob("*.tmp")) == []
+
+
+def numbered(n: int) -> Mail:
+    return compose(sender="Foros <foros@example.org>", to_name=f"Persona {n}",
+                   to_addr=f"persona{n}@example.org", subject=f"Mail {n}",
+                   text=f"hola {n}", html=None, message_id=f"<m-{n}@example.org>", date=NOW)
+
+
+def recipient_number(path: Path) -> int:
+    to = str(message_from_bytes(path.read_bytes(), policy=policy.default)["To"])
+    return int(to.split("<")[0].split()[1])
+
+
+async def test_200_concurrent_sends_give_200_complete_files_named_in_send_order(tmp_path):
+    mailer = FileMailer(tmp_path)
+    messages = [numbered(n) for n in range(200)]
+    await asyncio.gather(*(mailer.send(m) for m in messages))
+    files = sorted(tmp_path.iterdir())
+    assert len(files) == 200 and all(f.name.endswith(".eml") for f in files)
+    assert [recipient_number(f) for f in files] == list(range(200))
+    assert [f.read_bytes() for f in files] == [m.as_bytes() for m in messages]
+
+
+async def test_a_name_taken_meanwhile_is_not_overwritten(tmp_path, monkeypatch):
+    """Another writer creates the chosen name just before the link: that file stays as
+    it is, and the message gets a file of its own, still in its place in the order."""
+    real_link = os.link
+    taken: list[Path] = []
+
+    def link(src, dst, *args, **kwargs):
+        if not taken and "-m-1example.org" in str(dst):
+            Path(dst).write_bytes(b"someone else's")
+            taken.append(Path(dst))
+        return real_link(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "link", link)
+    mailer = FileMailer(tmp_path)
+    for n in range(3):
+        await mailer.send(numbered(n))
+    [other] = taken
+    assert other.read_bytes() == b"someone else's"
+    ours = sorted(f for f in tmp_path.glob("*.eml") if f != other)
+    assert [recipient_number(f) for f in ours] == [0, 1, 2]
+    assert ours[1].read_bytes() == numbered(1).as_bytes()
+    assert list(tmp_path.glob("*.tmp")) == []
+
+
+async def test_a_failed_write_is_a_temporary_mail_error(tmp_path):
+    directory = tmp_path / "mail"
+    mailer = FileMailer(directory)
+    directory.rmdir()  # the next file cannot be created
+    with pytest.raises(MailError) as info:
+        await mailer.send(numbered(1))
+    assert info.value.temporary

@@ -50,35 +50,23 @@ class FileMailer:
 
     Every send is a new file, never overwriting one (a copy sent twice shows as two
     files), named <UTC time to the microsecond>-<random>-<Message-ID>.eml so that `ls`
-    lists them in the order they were sent. A file appears complete: it is written under
-    a .tmp name and linked to its own name.
-
-    The file is written on a worker thread (`asyncio.to_thread`), not on the event loop:
-    creating files was a fifth of the scheduler's time in a registration rush. The time
-    part of the name is chosen on the loop, before the hand-off, so names sort in the
-    order `send` was called whichever write ends first; when another writer took the name
-    meanwhile, the file gets a new random part and the same time. A send cancelled while
-    its thread writes may still leave its file (a later retry is then a second file)."""
+    lists them in the order they were sent."""
 
     def __init__(self, directory: Path):
         self.directory = directory
         directory.mkdir(parents=True, exist_ok=True)
         self._last_us = 0
 
-    def _moment(self) -> str:
-        """On the loop: microseconds since the epoch, never repeating or going back within
-        this mailer, as UTC text."""
+    def _name(self, ident: str) -> str:
+        # Microseconds since the epoch, never repeating or going back within this mailer.
         self._last_us = max(time.time_ns() // 1000, self._last_us + 1)
         moment = datetime.fromtimestamp(self._last_us / 1_000_000, UTC)
-        return f"{moment:%Y%m%dT%H%M%S.%fZ}"
+        return f"{moment:%Y%m%dT%H%M%S.%fZ}-{secrets.token_hex(3)}-{ident}.eml"
 
     async def send(self, msg: Mail) -> None:
         ident = re.sub(r"[^A-Za-z0-9._-]", "", msg.message_id)[:120]
-        await asyncio.to_thread(self._write, msg.as_bytes(), self._moment(), ident)
-
-    def _write(self, data: bytes, moment: str, ident: str) -> None:
-        """On a worker thread: `data` as a new file named for `moment` and `ident`."""
-        path = self.directory / _eml_name(moment, ident)
+        data = msg.as_bytes()
+        path = self.directory / self._name(ident)
         tmp = path.with_name(path.name + ".tmp")
         try:
             try:
@@ -88,7 +76,7 @@ class FileMailer:
                         os.link(tmp, path)  # appears complete, and never overwrites
                         break
                     except FileExistsError:
-                        path = self.directory / _eml_name(moment, ident)
+                        path = self.directory / self._name(ident)
             finally:
                 tmp.unlink(missing_ok=True)
         except OSError as exc:
@@ -96,11 +84,6 @@ class FileMailer:
 
     async def close(self) -> None:
         pass
-
-
-def _eml_name(moment: str, ident: str) -> str:
-    """<moment>-<random>-<ident>.eml: the random part tells apart two mailers' files."""
-    return f"{moment}-{secrets.token_hex(3)}-{ident}.eml"
 
 
 class SmtpMailer:
