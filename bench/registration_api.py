@@ -79,6 +79,38 @@ confirmation 12.1 / 14.6 s after the rush, before; 715 / 690 req/s (p99 148 / 15
 23.5 / 19.5 s after the rush, after: the web process answers more, and the mail, more of
 it, catches up after the rush, still within the issue's 30 s. nice 5 measured the same as
 nice 10 within the noise (two runs each).
+
+Next session (2026-11-30, evening). First a correction: until 9671ab8 the probe
+(BENCH_PROBE) imported `webinar` during site start-up, before the working directory was
+on sys.path, so a run from an older tree's copy measured the venv's (main's) code; runs
+without the probe were not affected. With the probe fixed and its new `request` and
+`svc:` series, web alone at 200/s: a sign-up's handler took p50 3.8-4.4, p99 13.5-19.3 ms,
+of which reading the event by its slug (one indexed row, through aiosqlite's thread)
+p50 0.44-0.48, p99 3.6-3.9 ms: the wait for the hand-off, not the read. One-row reads on
+a read-only connection of the loop's own (058c8a3): that read p50 0.16, p99 0.5 ms.
+Alternating with the code before it, `--rate 200 --modes web` (load 0.7-1.0): before
+22.4 / 23.1 / 19.1 ms p99, after 18.4 / 15.8 / 15.9 ms (p50 5.4-6.4 -> 5.2-5.4); the
+form at 200 requests/s (`registration_form.py --rate 200 --gzip`): web 24.6 / 24.2 ->
+17.6 / 25.9, serve 31.4 / 29.2 -> 20.6 / 26.4 ms. Closed loop, same: 852 / 750 before,
+773 / 937 after. The host was noisier than the session before (bare p99 3.5-4.7 ms):
+four runs of `--rate 200 --modes bare,web,serve` on the new code gave web 23.5 / 17.0 /
+23.1 / 22.9, serve 27.5 / 24.2 / 30.1 / 36.9 ms.
+
+In serve at 200/s (probe): the two processes take turns at SQLite's write lock, 1,050
+groups of the web process and 1,434 of the scheduler (one per mail's "sent" mark,
+mostly) a run; each waits for the other in BEGIN (web p50 1.1, p99 10.7 ms; scheduler
+p50 1.6, p99 12.7 ms), and the sign-ups queued behind a waiting BEGIN wait as long
+(lock wait p99 10.8 ms): that, not the web process's own work, is serve's extra tail.
+
+Tried and not kept: the whole write transaction on the loop's thread (BEGIN IMMEDIATE
+when the lock is free, COMMIT of a group of one-row statements, the group ended one loop
+turn after its member so that the sign-ups ready in that turn share its COMMIT). Inside
+the web process it halved the tail (handler p99 13.5-15.7 -> 6.9-7.1 ms at 200/s,
+register p50 2.3-2.5 -> 1.4 ms), but seen from outside, alternating (load 0.7-1.1): web
+p99 11.9 / 12.4 ms against 12.2 / 15.5 with the loop reader alone; serve 23.0 / 25.4
+against 17.1 / 21.0; and closed loop its p99 went from 75-84 to 280-420 ms (the loop's
+turns grew to 27 ms, every request waiting several of them), throughput 894 / 649 / 703
+/ 564 against 740-852.
 """
 
 from __future__ import annotations
