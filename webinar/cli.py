@@ -15,7 +15,9 @@ from webinar.store.errors import DatabaseUnavailable
 
 if TYPE_CHECKING:
     import jinja2
+    from aiohttp import web
 
+    from webinar.app import Background
     from webinar.reports.model import Report
 
 
@@ -134,10 +136,8 @@ def configure_logging() -> None:
 def serve(settings: Settings, args: argparse.Namespace) -> None:
     from aiohttp import web
 
-    from webinar.app import create_app
-    from webinar.web.heap import freeze_after_startup
     from webinar.web.shutdown import GRACE_SECONDS
-    from webinar.workers import stop_once, supervise
+    from webinar.workers import supervise
 
     if "WEBINAR_BASE_URL" not in os.environ:
         # Links in mail should point where this server actually listens.
@@ -156,9 +156,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
         # The scheduler runs in a child process (scheduler/process.py): its mail work
         # uses the other core, not this event loop.
         scheduler = None if args.no_scheduler else SchedulerProcess()
-        app = create_app(settings, background=scheduler)
-        stop_once(app)
-        freeze_after_startup(app)
+        app = served_app(settings, scheduler)
         _started(url, args.demo)
         web.run_app(app, host=args.host, port=args.port, print=None, access_log=None,
                     shutdown_timeout=GRACE_SECONDS, loop=_event_loop())
@@ -171,9 +169,7 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
 
     def run_worker(index: int) -> None:
         scheduler = SchedulerProcess() if index == 0 and not args.no_scheduler else None
-        app = create_app(settings, background=scheduler)
-        stop_once(app)
-        freeze_after_startup(app)
+        app = served_app(settings, scheduler)
         web.run_app(app, host=args.host, port=args.port, print=None, access_log=None,
                     reuse_port=True, shutdown_timeout=GRACE_SECONDS, loop=_event_loop())
         if scheduler is not None and scheduler.gave_up:
@@ -181,6 +177,20 @@ def serve(settings: Settings, args: argparse.Namespace) -> None:
 
     _started(url, args.demo, f" ({args.workers} web processes)")
     sys.exit(supervise(args.workers, run_worker))
+
+
+def served_app(settings: Settings, scheduler: Background | None) -> web.Application:
+    """The app as each `webinar serve` process runs it: the app factory's, plus a second
+    SIGTERM made harmless during shutdown and the start-up heap frozen (webinar.web.heap),
+    which a test process building many apps must not get."""
+    from webinar.app import create_app
+    from webinar.web.heap import freeze_after_startup
+    from webinar.workers import stop_once
+
+    app = create_app(settings, background=scheduler)
+    stop_once(app)
+    freeze_after_startup(app)
+    return app
 
 
 def _event_loop() -> asyncio.AbstractEventLoop:
