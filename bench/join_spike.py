@@ -35,6 +35,13 @@ Later runs (scheduler at nice 10 and the rest of that session), `--rate 500 --mo
 bare,web,serve`, load 0.8-1.1: bare p99 6.5 / 8.1 / 8.3 ms; web 20.6 / 21.3 / 25.7 ms;
 serve 13.2 / 24.7 / 16.6 ms; zero errors. Closed loop (load 1.3): bare 4,391, web 2,143
 (0.49x), serve 1,998/s.
+
+Next session, after one-row reads moved to a connection on the loop's thread (058c8a3):
+tried and not kept, reading each click's registration there too (one indexed read per
+click) instead of batching concurrent clicks' reads into one statement on aiosqlite's
+thread. Alternating, web only, load 1.2-1.4: `--rate 500` p99 15.9 / 15.1 ms batched,
+10.4 / 15.9 ms on the loop; closed loop 1,665 / 1,704 batched, 1,665 / 1,561/s on the
+loop: no clear gain, so the reads stay batched.
 """
 
 from __future__ import annotations
