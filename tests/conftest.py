@@ -101,13 +101,11 @@ def smtp():
 async def sqlite_store(tmp_path):
     """A connected, migrated SQLite store on a file of its own, for the tests of the SQLite
     store's own mechanics (its write lock, its checkpoints), which PostgreSQL lacks."""
+    from tests.factories import opened  # factories imports this module
+
     store = SqliteStore(tmp_path / "webinar.db")
-    await store.connect()
-    try:
-        await store.migrate()
+    async with opened(store):
         yield store
-    finally:
-        await store.close()
 
 
 @pytest.fixture

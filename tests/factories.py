@@ -4,10 +4,13 @@ a temp file with the service-level helpers the focused rule tests share."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+
+import aiosqlite
 
 from tests.conftest import EVENT_START, NOW, event_body, person
 from tests.store.postgres_fixture import current
@@ -61,12 +64,33 @@ async def open_store(path: Path) -> AsyncIterator[Store]:
     would have them."""
     store: SqliteStore | PostgresStore = (
         PostgresStore(current.url) if current.url else SqliteStore(path))
+    async with opened(store):
+        yield store
+
+
+@asynccontextmanager
+async def opened(store: SqliteStore | PostgresStore) -> AsyncIterator[None]:
+    """`store` connected and migrated for the block, closed after it."""
     await store.connect()
     try:
         await store.migrate()
-        yield store
+        yield
     finally:
         await store.close()
+
+
+def record_handoffs(conn: aiosqlite.Connection) -> list[str]:
+    """What an aiosqlite connection runs on its thread from now on: each statement's SQL,
+    or the name of the function when it is given none (BEGIN IMMEDIATE, polled)."""
+    calls: list[str] = []
+    real = conn._execute
+
+    async def execute(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        calls.append(args[1] if len(args) > 1 and isinstance(args[1], str) else fn.__name__)
+        return await real(fn, *args, **kwargs)
+
+    conn._execute = execute  # type: ignore[method-assign]
+    return calls
 
 
 async def new_event(store: Store, **overrides) -> Event:

@@ -11,14 +11,12 @@ not stop the loop, every other request of the web process, while it runs)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from contextlib import closing
-from typing import Any
 
 import pytest
 
 from tests.conftest import NOW
-from tests.factories import new_event, open_store, sign_up
+from tests.factories import new_event, open_store, record_handoffs, sign_up
 from webinar.clock import to_db
 from webinar.store.sqlite.database import SqliteStore
 
@@ -30,18 +28,9 @@ async def store(tmp_path):
 
 
 def count_writer_handoffs(store: SqliteStore) -> list[str]:
-    """What the writer connection runs on its thread from now on (the functions' names)."""
-    writer = store._writer
-    assert writer is not None
-    calls: list[str] = []
-    real = writer._execute
-
-    async def execute(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        calls.append(args[1] if len(args) > 1 and isinstance(args[1], str) else fn.__name__)
-        return await real(fn, *args, **kwargs)
-
-    writer._execute = execute  # type: ignore[method-assign]
-    return calls
+    """What the writer connection runs on its thread from now on."""
+    assert store._writer is not None
+    return record_handoffs(store._writer)
 
 
 async def test_a_sign_up_hands_off_only_begin_and_commit(store):

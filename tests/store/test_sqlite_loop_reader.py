@@ -10,30 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable
 from contextlib import closing
-from typing import Any
 
 from tests.conftest import NOW
-from tests.factories import new_event, sign_up
+from tests.factories import new_event, opened, record_handoffs, sign_up
 from webinar.events import service as events
 from webinar.store.sqlite.connection import Conn, open_loop_reader
 from webinar.store.sqlite.database import SqliteStore
 
 
 def count_reader_handoffs(store: SqliteStore) -> list[str]:
-    """What the aiosqlite reader runs on its thread from now on (the functions' names)."""
-    reader = store._reader
-    assert reader is not None
-    calls: list[str] = []
-    real = reader._execute
-
-    async def execute(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        calls.append(fn.__name__)
-        return await real(fn, *args, **kwargs)
-
-    reader._execute = execute  # type: ignore[method-assign]
-    return calls
+    """What the aiosqlite reader runs on its thread from now on (each statement's SQL)."""
+    assert store._reader is not None
+    return record_handoffs(store._reader)
 
 
 async def test_an_event_and_a_registration_are_read_on_the_loop(sqlite_store):
@@ -46,14 +35,13 @@ async def test_an_event_and_a_registration_are_read_on_the_loop(sqlite_store):
     # a list may be long: still on the thread
     assert [r["id"] for r in await sqlite_store.registrations.page(
         event.id, 0, 10, None)] == [reg.id]
-    assert handoffs == ["_run_fetchall"]
+    assert len(handoffs) == 1 and handoffs[0].startswith("SELECT")
 
 
 async def test_a_read_sees_what_another_process_just_committed(sqlite_store):
     web = sqlite_store
     other = SqliteStore(web.path)  # as the scheduler process has it
-    await other.connect()
-    try:
+    async with opened(other):
         event = await new_event(other, capacity=10, title="Before")
         assert (await events.get(web, event.slug)).title == "Before"
         for n in range(5):  # each read right after the other's COMMIT, no loop turn between
@@ -63,8 +51,6 @@ async def test_a_read_sees_what_another_process_just_committed(sqlite_store):
             async with other.transaction() as tx:
                 await tx.events.update(event.id, {"title": f"Title {n}"}, NOW.isoformat())
             assert (await events.get(web, event.slug)).title == f"Title {n}"
-    finally:
-        await other.close()
 
 
 async def test_the_loop_reader_cannot_write(sqlite_store):
@@ -99,7 +85,7 @@ async def test_a_read_that_finds_the_file_busy_waits_on_the_thread(sqlite_store,
                 reads.fetchone("SELECT id, slug FROM events WHERE slug = ?", (event.slug,)),
                 10)
             assert row == {"id": event.id, "slug": event.slug}  # the store's file, not locked
-            assert handoffs == ["_run_fetchone"]
+            assert handoffs == ["SELECT id, slug FROM events WHERE slug = ?"]
         finally:
             holder.execute("ROLLBACK")
             busy_reader.close()
