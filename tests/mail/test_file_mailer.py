@@ -2,7 +2,8 @@
 copy sent again included, named so that `ls` lists them in the order they were sent;
 concurrent sends give complete, distinct files; a name another writer took meanwhile is
 not overwritten (`os.link`, the step that makes a file appear, is wrapped around the real
-call to take its name first); a failed write is a temporary MailError."""
+call to take its name first), and neither is another writer's unfinished .tmp file; a
+failed write is a temporary MailError and leaves nothing behind."""
 
 from __future__ import annotations
 
@@ -96,3 +97,50 @@ async def test_a_failed_write_is_a_temporary_mail_error(tmp_path):
     with pytest.raises(MailError) as info:
         await mailer.send(numbered(1))
     assert info.value.temporary
+
+
+async def test_another_writers_unfinished_file_is_left_alone(tmp_path, monkeypatch):
+    """Two mailers on one directory (two schedulers) that pick the same name: the second
+    neither writes into the first one's unfinished .tmp file nor removes it, and sends
+    its own message under a name of its own."""
+    mailer = FileMailer(tmp_path)
+    names = iter(["clash.eml", "clash.eml", "second.eml"])
+    monkeypatch.setattr(mailer, "_name", lambda ident: next(names))
+    (tmp_path / "clash.eml.tmp").write_bytes(b"the other mailer, half-way")
+    await mailer.send(numbered(7))
+    assert (tmp_path / "clash.eml.tmp").read_bytes() == b"the other mailer, half-way"
+    assert not (tmp_path / "second.eml.tmp").exists()
+    [sent] = [f for f in tmp_path.iterdir() if f.suffix == ".eml"]
+    assert sent.read_bytes() == numbered(7).as_bytes()
+
+
+async def test_a_write_that_fails_half_way_leaves_no_file(tmp_path, monkeypatch):
+    """The disk fills up during the write: a temporary MailError, and neither the
+    unfinished file nor a message file is left (the retry writes the whole message)."""
+    import builtins
+
+    real_open = builtins.open
+
+    class Full:
+        def __init__(self, file):
+            self.file = file
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.file.close()
+
+        def write(self, data):
+            self.file.write(data[:10])
+            raise OSError(28, "No space left on device")
+
+    def opener(path, mode="r", *args, **kwargs):
+        file = real_open(path, mode, *args, **kwargs)
+        return Full(file) if mode[0] in "wx" else file
+
+    monkeypatch.setattr(builtins, "open", opener)
+    with pytest.raises(MailError) as info:
+        await FileMailer(tmp_path).send(numbered(1))
+    assert info.value.temporary
+    assert list(tmp_path.iterdir()) == []

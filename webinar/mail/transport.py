@@ -49,8 +49,9 @@ class FileMailer:
     """Writes each message as an .eml file: the default when no SMTP relay is configured.
 
     Every send is a new file, never overwriting one (a copy sent twice shows as two
-    files), named <UTC time to the microsecond>-<random>-<Message-ID>.eml so that `ls`
-    lists them in the order they were sent."""
+    files; its unfinished .tmp file is created exclusively too), named
+    <UTC time to the microsecond>-<random>-<Message-ID>.eml so that `ls` lists them in the
+    order they were sent."""
 
     def __init__(self, directory: Path):
         self.directory = directory
@@ -67,10 +68,9 @@ class FileMailer:
         ident = re.sub(r"[^A-Za-z0-9._-]", "", msg.message_id)[:120]
         data = msg.as_bytes()
         path = self.directory / self._name(ident)
-        tmp = path.with_name(path.name + ".tmp")
         try:
+            tmp = self._write_new(path.name + ".tmp", data, ident)
             try:
-                tmp.write_bytes(data)
                 while True:
                     try:
                         os.link(tmp, path)  # appears complete, and never overwrites
@@ -81,6 +81,25 @@ class FileMailer:
                 tmp.unlink(missing_ok=True)
         except OSError as exc:
             raise MailError(f"could not write {path.name}: {exc}", temporary=True) from exc
+
+    def _write_new(self, name: str, data: bytes, ident: str) -> Path:
+        """Write `data` to a file that did not exist before (created exclusively), under
+        `name` or, if another writer has that one, under a new name: two writers on one
+        directory (two schedulers) never write into, or remove, each other's file."""
+        while True:
+            tmp = self.directory / name
+            try:
+                file = open(tmp, "xb")  # noqa: SIM115 - closed just below
+            except FileExistsError:
+                name = self._name(ident) + ".tmp"
+                continue
+            try:
+                with file:
+                    file.write(data)
+            except BaseException:
+                tmp.unlink(missing_ok=True)  # ours: no half-written file left behind
+                raise
+            return tmp
 
     async def close(self) -> None:
         pass
