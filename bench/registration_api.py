@@ -173,9 +173,11 @@ def confirmations_sent(mode: str, data: harness.DataDir | None) -> None:
     if mode != "serve" or data is None:
         return
     began = time.monotonic()
-    wanted = data.count("SELECT COUNT(*) FROM registrations")
-    sent = 0
+    wanted = sent = 0
     while time.monotonic() - began < 120:
+        # Counted again each time: the requests in flight when the load generator stopped
+        # (one per connection) may commit a moment later.
+        wanted = data.count("SELECT COUNT(*) FROM registrations")
         sent = data.count("SELECT COUNT(*) FROM deliveries WHERE kind = 'confirmation'"
                           " AND status = 'sent'")
         if sent >= wanted:
