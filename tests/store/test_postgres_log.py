@@ -2,7 +2,8 @@
 lower log id commits after one that drew a higher id. A consumer reading in between must
 not move its cursor past the lower entry for good. With the store's append lock the
 second appender waits for the first, so the reader sees a prefix; the control test drops
-the lock and shows the entry lost, so the first test can tell the difference."""
+the lock and shows the entry lost, so the first test can tell the difference. An
+appender takes the lock before it draws its id (one statement does both)."""
 
 from __future__ import annotations
 
@@ -82,3 +83,37 @@ async def test_without_the_append_lock_the_lower_entry_is_lost(two_postgres_stor
     every = [e.id for e in await outbox_log.read_after(one, 0, 100)]
     assert len(every) == 2
     assert seen == [every[1]]  # B's higher id only: A's lower id was skipped for good
+
+
+async def test_an_appender_waiting_for_the_lock_has_drawn_no_id(two_postgres_stores):
+    """Ids are drawn in lock order: while A holds the append lock, B's append waits
+    without having taken an id from the sequence, and gets the next one once A commits."""
+    one, two = two_postgres_stores
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def writer_a():
+        async with one.transaction() as tx:
+            await tx.log.append("test.a", None, None, "{}", "2026-12-01T12:00:00.000000Z")
+            holding.set()
+            await release.wait()
+
+    async def writer_b():
+        async with two.transaction() as tx:
+            await tx.log.append("test.b", None, None, "{}", "2026-12-01T12:00:01.000000Z")
+
+    def last_id():
+        return one.registrations._conn.fetchval("SELECT last_value FROM event_log_id_seq")
+
+    task_a = asyncio.create_task(writer_a())
+    await holding.wait()
+    drawn = await last_id()
+    task_b = asyncio.create_task(writer_b())
+    try:
+        await _waiting_or_done(one, task_b)
+        assert not task_b.done()
+        assert await last_id() == drawn  # B waits, and has drawn nothing
+    finally:
+        release.set()
+        await asyncio.gather(task_a, task_b)
+    entries = await outbox_log.read_after(one, 0, 100)
+    assert [(e.type, e.id) for e in entries] == [("test.a", drawn), ("test.b", drawn + 1)]
