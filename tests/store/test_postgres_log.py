@@ -59,10 +59,12 @@ async def _out_of_order(one: PostgresStore, two: PostgresStore) -> list[int]:
     task_a = asyncio.create_task(writer_a())
     await a_appended.wait()
     task_b = asyncio.create_task(writer_b())
-    await _waiting_or_done(one, task_b)
-    await consumer.consume(one, "test", NOW, handler, 100)  # reads between the commits
-    release_a.set()
-    await asyncio.gather(task_a, task_b)
+    try:
+        await _waiting_or_done(one, task_b)
+        await consumer.consume(one, "test", NOW, handler, 100)  # reads between the commits
+    finally:  # a failure here must not leave A open: the stores' close would wait for it
+        release_a.set()
+        await asyncio.gather(task_a, task_b)
     await consumer.consume(one, "test", NOW, handler, 100)
     return seen
 
