@@ -8,6 +8,8 @@ appender takes the lock before it draws its id (one statement does both)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -34,16 +36,11 @@ async def _waiting_or_done(store: PostgresStore, task: asyncio.Task) -> None:
     raise AssertionError("the second appender neither finished nor waited")
 
 
-async def _out_of_order(one: PostgresStore, two: PostgresStore) -> list[int]:
-    """A appends and stays open; B appends and tries to commit; a consumer pass runs;
-    then A commits, B ends, and the consumer runs again. The ids the consumer handled."""
-    seen: list[int] = []
-
-    def handler(_tx):
-        async def handle(entry):
-            seen.append(entry.id)
-        return handle
-
+@asynccontextmanager
+async def _b_behind_a(one: PostgresStore, two: PostgresStore) -> AsyncIterator[asyncio.Task]:
+    """A appends and stays open; then B appends and tries to commit. The block runs while
+    B waits (or is done); on leaving it A commits and B ends, also when the block fails:
+    an open A would keep the stores' close waiting for ever. Yields B's task."""
     a_appended, release_a = asyncio.Event(), asyncio.Event()
 
     async def writer_a():
@@ -61,10 +58,24 @@ async def _out_of_order(one: PostgresStore, two: PostgresStore) -> list[int]:
     task_b = asyncio.create_task(writer_b())
     try:
         await _waiting_or_done(one, task_b)
-        await consumer.consume(one, "test", NOW, handler, 100)  # reads between the commits
-    finally:  # a failure here must not leave A open: the stores' close would wait for it
+        yield task_b
+    finally:
         release_a.set()
         await asyncio.gather(task_a, task_b)
+
+
+async def _out_of_order(one: PostgresStore, two: PostgresStore) -> list[int]:
+    """A consumer pass runs while B waits behind A, and again after both ended. The ids
+    the consumer handled."""
+    seen: list[int] = []
+
+    def handler(_tx):
+        async def handle(entry):
+            seen.append(entry.id)
+        return handle
+
+    async with _b_behind_a(one, two):
+        await consumer.consume(one, "test", NOW, handler, 100)  # reads between the commits
     await consumer.consume(one, "test", NOW, handler, 100)
     return seen
 
@@ -91,31 +102,11 @@ async def test_an_appender_waiting_for_the_lock_has_drawn_no_id(two_postgres_sto
     """Ids are drawn in lock order: while A holds the append lock, B's append waits
     without having taken an id from the sequence, and gets the next one once A commits."""
     one, two = two_postgres_stores
-    holding, release = asyncio.Event(), asyncio.Event()
-
-    async def writer_a():
-        async with one.transaction() as tx:
-            await tx.log.append("test.a", None, None, "{}", "2026-12-01T12:00:00.000000Z")
-            holding.set()
-            await release.wait()
-
-    async def writer_b():
-        async with two.transaction() as tx:
-            await tx.log.append("test.b", None, None, "{}", "2026-12-01T12:00:01.000000Z")
-
-    def last_id():
-        return one.registrations._conn.fetchval("SELECT last_value FROM event_log_id_seq")
-
-    task_a = asyncio.create_task(writer_a())
-    await holding.wait()
-    drawn = await last_id()
-    task_b = asyncio.create_task(writer_b())
-    try:
-        await _waiting_or_done(one, task_b)
+    async with _b_behind_a(one, two) as task_b:
         assert not task_b.done()
-        assert await last_id() == drawn  # B waits, and has drawn nothing
-    finally:
-        release.set()
-        await asyncio.gather(task_a, task_b)
+        last_drawn = await one.registrations._conn.fetchval(
+            "SELECT last_value FROM event_log_id_seq")
     entries = await outbox_log.read_after(one, 0, 100)
-    assert [(e.type, e.id) for e in entries] == [("test.a", drawn), ("test.b", drawn + 1)]
+    # The last id drawn while B waited was A's own.
+    assert [(e.type, e.id) for e in entries] == [("test.a", last_drawn),
+                                                  ("test.b", last_drawn + 1)]
