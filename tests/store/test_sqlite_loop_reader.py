@@ -12,6 +12,8 @@ import asyncio
 import sqlite3
 from contextlib import closing
 
+import pytest
+
 from tests.conftest import NOW
 from tests.factories import new_event, opened, record_handoffs, sign_up
 from webinar.events import service as events
@@ -54,16 +56,9 @@ async def test_a_read_sees_what_another_process_just_committed(sqlite_store):
 
 
 async def test_the_loop_reader_cannot_write(sqlite_store):
-    conn = open_loop_reader(sqlite_store.path)
-    try:
-        try:
-            conn.execute("DELETE FROM events")
-        except sqlite3.OperationalError as exc:
-            assert "readonly" in str(exc)
-        else:
-            raise AssertionError("the loop reader wrote")
-    finally:
-        conn.close()
+    with closing(open_loop_reader(sqlite_store.path)) as conn, pytest.raises(
+            sqlite3.OperationalError, match="readonly"):
+        conn.execute("DELETE FROM events")
 
 
 async def test_a_read_that_finds_the_file_busy_waits_on_the_thread(sqlite_store, tmp_path):
